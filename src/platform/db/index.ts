@@ -1,0 +1,3 @@
+/** The store: connection, dialects and migrations. */
+export * from './database.js';
+export * from './migrations.js';
