@@ -22,6 +22,7 @@ export function registerServeCommands(program: Command): void {
       const config = configFrom(opts, { demo: true });
       const city = await createCityOps(config);
       stopOnSignals(city.close.bind(city));
+      await city.start();
       const report = await city.services.sim.buildDemoCity();
       const url = await city.listen();
       city.services.sim.start();
