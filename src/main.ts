@@ -13,6 +13,7 @@ import { createMemoryBus } from './platform/bus/memory.js';
 import { createNatsBus } from './platform/bus/nats.js';
 import type { Bus } from './platform/bus/types.js';
 import { createHttpApp, type App, type RouteInfo } from './platform/http/app.js';
+import { mountWeb } from './platform/http/web.js';
 import type { CityModule, Kernel } from './platform/module.js';
 import { createAuditModule } from './platform/audit/index.js';
 import { createAuthModule } from './platform/auth/index.js';
@@ -59,6 +60,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
 
   const { app, routes } = await createHttpApp({ bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, authenticator, version: VERSION });
   mountHealth(app, database, bus);
+  mountWeb(app);
   for (const m of modules) await m.registerRoutes?.(app);
   await app.ready();
 
