@@ -32,7 +32,7 @@ export function registerAdminCommands(program: Command): void {
       const summary = await withCityOps(config, async (city) => {
         const bar = progressBar('osm');
         try {
-          return await city.services.roads.importOsm(file, bar.update);
+          return await city.services.roads.importOsm(file, bar.update, 'cli');
         } finally {
           bar.stop();
         }

@@ -35,6 +35,8 @@ export function configFrom(opts: Record<string, unknown>, extra: Flags = {}): Co
 export async function withCityOps<T>(config: Config, fn: (c: CityOps) => Promise<T>): Promise<T> {
   const city = await createCityOps({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   try {
+    // Load in-memory indexes (org tree, sensor directory) that imports rely on.
+    await city.start();
     return await fn(city);
   } finally {
     await city.close();

@@ -1,6 +1,8 @@
 /** The `cityops` command. */
 import { Command } from 'commander';
 import { VERSION } from '../main.js';
+import { ConfigError } from '../config.js';
+import { isAppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.js';
 import { registerServeCommands } from './serve.js';
 import { registerSimCommands } from './sim.js';
@@ -14,4 +16,17 @@ registerServeCommands(program);
 registerAdminCommands(program);
 registerSimCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Expected failures (bad input, bad settings) get their message and exit code 1, never a stack trace.
+  if (isAppError(err)) {
+    process.stderr.write(`cityops: ${err.message} (${err.code})\n`);
+    process.exit(1);
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`cityops: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

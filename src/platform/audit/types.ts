@@ -34,8 +34,11 @@ export interface VerifyProblem {
 export interface VerifyReport {
   ok: boolean;
   entries: number;
+  /** Hash of the last entry of the chain (record it elsewhere to anchor the log). */
   headHash: string | null;
   problems: VerifyProblem[];
+  /** Problems found beyond the ones listed (the list is capped). */
+  problemsOmitted?: number;
 }
 
 export interface AuditLog {

@@ -14,4 +14,9 @@ export class RecentIds {
     }
     return true;
   }
+
+  /** Forget an id (its handling failed, so a redelivery must be handled again). */
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
 }

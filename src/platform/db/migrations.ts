@@ -2,7 +2,7 @@
  * Runs every module's migrations at start-up. Each module exports a list of
  * named migrations; names are prefixed by the module so they never collide.
  */
-import { Migrator, type Migration as KyselyMigration, type Kysely } from 'kysely';
+import { Migrator, sql, type Migration as KyselyMigration, type Kysely } from 'kysely';
 import type { AnyDb, Dialect } from './database.js';
 
 export interface Migration {
@@ -18,10 +18,14 @@ export async function migrate(db: AnyDb, dialect: Dialect, migrations: Migration
     if (byName[m.name]) throw new Error(`duplicate migration name ${m.name}`);
     byName[m.name] = { up: (d) => m.up(d, dialect) };
   }
+  // Kysely looks for its bookkeeping tables in every schema unless told which one:
+  // with a schema per test, it would find another schema's and skip creating its own.
+  const migrationTableSchema = dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => byName },
     allowUnorderedMigrations: true,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

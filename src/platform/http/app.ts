@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route; every route must say. */
     access?: Access;
+    /** Also accept `?access_token=<jwt>` (EventSource cannot send headers); a header, when present, wins. */
+    allowQueryToken?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -44,7 +46,11 @@ export interface HttpOptions {
 
 export async function createHttpApp(opts: HttpOptions): Promise<{ app: App; routes: RouteInfo[] }> {
   const app = Fastify({
-    logger: { level: opts.logLevel },
+    logger: {
+      level: opts.logLevel,
+      // Never write a query-string access_token (live stream) into the logs.
+      serializers: { req: (req) => ({ method: req.method, url: req.url.replace(/([?&]access_token=)[^&]*/, '$1[redacted]'), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }) },
+    },
     bodyLimit: opts.bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
@@ -88,7 +94,14 @@ export async function createHttpApp(opts: HttpOptions): Promise<{ app: App; rout
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config?.access;
     if (!access) return; // 404s: handled by the not-found handler
-    const principal = await opts.authenticator.authenticate(req.headers, req.ip);
+    let principal: Principal | null;
+    try {
+      principal = await opts.authenticator.authenticate(withQueryToken(req), req.ip);
+    } catch (err) {
+      // A stale token must not lock anyone out of public routes (login, health, docs).
+      if (access !== 'public') throw err;
+      principal = null;
+    }
     if (principal) req.principal = principal;
     if (allows(access, principal ?? undefined)) return;
     if (!principal) throw unauthorized();
@@ -107,6 +120,13 @@ export async function createHttpApp(opts: HttpOptions): Promise<{ app: App; rout
   );
 
   return { app, routes };
+}
+
+/** The request headers, plus the query's access_token as a Bearer token on routes that allow it. */
+function withQueryToken(req: { headers: Record<string, string | string[] | undefined>; query: unknown; routeOptions: { config?: { allowQueryToken?: boolean } } }) {
+  const token = (req.query as { access_token?: unknown } | undefined)?.access_token;
+  if (!req.routeOptions.config?.allowQueryToken || typeof token !== 'string' || token === '' || req.headers.authorization) return req.headers;
+  return { ...req.headers, authorization: `Bearer ${token}` };
 }
 
 /** Throws unless the request carries a principal (for handlers on 'authenticated' routes). */
