@@ -4,6 +4,8 @@
  * clock, inject a rainstorm through the API and watch the water rise in the
  * stored readings.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OSM_FILE } from '../src/config.js';
 import { ROLES } from '../src/platform/auth/roles.js';
@@ -11,6 +13,18 @@ import type { ManualClock } from '../src/platform/clock.js';
 import { SENSOR_CLASSES } from '../src/modules/sensing/types.js';
 import type { DemoCityReport } from '../src/sim/index.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
+
+const run = promisify(execFile);
+/** Run the `cityops` command; resolves with its exit code and output. */
+async function cityops(...args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const r = await run(process.execPath, ['bin/cityops.js', ...args], { timeout: 30_000 });
+    return { code: 0, out: r.stdout + r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
 
 describe('the demo city', () => {
   let city: TestCity;
@@ -21,6 +35,12 @@ describe('the demo city', () => {
   const login = async (username: string, password: string) => {
     const r = await city.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
     return { status: r.statusCode, token: (r.json() as { token?: string }).token };
+  };
+  /** Latest value of every sensor of a class, from GET /api/v1/latest. */
+  const latest = async (cls: string): Promise<Map<string, number | null>> => {
+    const r = await api('GET', `/api/v1/latest?class=${cls}`, 'admin');
+    expect(r.statusCode, r.body).toBe(200);
+    return new Map((r.json() as { items: Array<{ sensor: string; value: number | null }> }).items.map((i) => [i.sensor, i.value]));
   };
   const api = (method: 'GET' | 'POST' | 'DELETE', url: string, as: string, payload?: unknown) =>
     city.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(as)}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -78,8 +98,11 @@ describe('the demo city', () => {
     expect(r.accepted).toBeGreaterThanOrEqual(report.sensors * 0.99);
     clock().advance(1000);
     expect((await city.services.sim.tick()).accepted).toBeGreaterThanOrEqual(report.sensors * 0.99);
-    const latest = await api('GET', '/api/v1/sensors/s-traffic-000001-flow/latest', 'admin');
-    expect(latest.statusCode, latest.body).toBe(200);
+    const flows = await latest('traffic');
+    expect([...flows.values()].filter((v) => v !== null).length).toBe(report.sensorsByClass.traffic);
+    const series = await api('GET', '/api/v1/readings?sensor=s-traffic-000001-flow&step=raw', 'admin');
+    expect(series.statusCode, series.body).toBe(200);
+    expect((series.json() as { points: unknown[] }).points.length).toBe(2);
     expect(city.services.sim.status()).toMatchObject({ loaded: true, sensors: report.sensors });
   });
 
@@ -111,11 +134,11 @@ describe('the demo city', () => {
     expect(rain.length).toBeGreaterThan(1);
     expect((await api('GET', '/api/v1/sim/incidents', 'dispatcher')).json().items.map((i: { id: string }) => i.id)).toEqual([inc.id]);
 
-    const latestOf = async (id: string): Promise<number> => {
-      const r = await api('GET', `/api/v1/sensors/${id}/latest`, 'admin');
-      return (r.json() as { value: number }).value;
+    const latestOf = async (id: string): Promise<number> => (await latest(id.startsWith('s-rain-') ? 'rainfall' : 'water_level')).get(id)!;
+    const meanLevel = async () => {
+      const levels = await latest('water_level');
+      return gauges.reduce((sum, id) => sum + levels.get(id)!, 0) / gauges.length;
     };
-    const meanLevel = async () => (await Promise.all(gauges.map(latestOf))).reduce((a, b) => a + b, 0) / gauges.length;
     // one simulated minute = 2 s of clock at the default time scale of 30
     const step = async (simMin: number) => {
       clock().advance((simMin * 60_000) / inc.timeScale);
@@ -136,7 +159,12 @@ describe('the demo city', () => {
     const after = await meanLevel();
     expect(after - before).toBeLessThan(0.2 * (peak - before));
     expect(await latestOf(rain[0]!)).toBeLessThan(5);
+    await step(10); // 60 + 160 simulated minutes after the start, the storm is over
     expect((await api('GET', '/api/v1/sim/incidents', 'dispatcher')).json().items).toEqual([]);
+    // the stored history shows the rise and fall too
+    const stored = await api('GET', `/api/v1/readings?sensor=${gauges[0]}&step=raw`, 'admin');
+    const values = (stored.json() as { points: Array<{ value: number }> }).points.map((p) => p.value);
+    expect(Math.max(...values) - values[values.length - 1]!).toBeGreaterThan(0.8);
   });
 
   it('injects and stops other incidents through the API', async () => {
@@ -145,15 +173,30 @@ describe('the demo city', () => {
       expect(r.statusCode, `${kind}: ${r.body}`).toBe(201);
       expect(r.json().sensorIds.length).toBeGreaterThan(0);
     }
-    clock().advance(60_000);
+    clock().advance(10_000); // five simulated minutes
     await city.services.sim.tick();
     const items = (await api('GET', '/api/v1/sim/incidents', 'admin')).json().items as Array<{ id: string; kind: string; sensorIds: string[] }>;
     expect(items.map((i) => i.kind).sort()).toEqual(['congestion', 'fire', 'pipe_burst', 'sos']);
     const sos = items.find((i) => i.kind === 'sos')!;
-    expect(((await api('GET', `/api/v1/sensors/${sos.sensorIds[0]}/latest`, 'admin')).json() as { value: number }).value).toBe(1);
+    expect((await latest('sos')).get(sos.sensorIds[0]!)).toBe(1);
     for (const i of items) expect((await api('DELETE', `/api/v1/sim/incidents/${i.id}`, 'admin')).statusCode).toBe(200);
     expect((await api('GET', '/api/v1/sim/incidents', 'admin')).json().items).toEqual([]);
     const status = await api('GET', '/api/v1/sim/status', 'dispatcher');
     expect(status.json()).toMatchObject({ loaded: true, activeIncidents: 0 });
   });
+
+  it('injects, lists and stops incidents from the command line', async () => {
+    const url = await city.listen();
+    const injected = await cityops('sim', 'incident', 'fire', '--at', '1.5212,42.5069', '--duration', '15', '--url', url);
+    expect(injected.code, injected.out).toBe(0);
+    const id = /injected (inc_\S+)\s+fire/.exec(injected.out)?.[1];
+    expect(id, injected.out).toBeDefined();
+    const listed = await cityops('sim', 'list', '--url', url, '--user', 'dispatcher', '--password', 'demo-dispatcher-2026');
+    expect(listed.out).toContain(id);
+    const wrong = await cityops('sim', 'incident', 'earthquake', '--url', url);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('SIM_UNKNOWN_KIND');
+    expect(wrong.out).toContain('rainstorm, congestion, pipe_burst, fire, sos');
+    expect((await cityops('sim', 'stop', id!, '--url', url)).out).toContain(`stopped ${id}`);
+  }, 60_000);
 });

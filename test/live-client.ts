@@ -2,9 +2,13 @@
 import http from 'node:http';
 import net from 'node:net';
 
+export type LiveRow = [string, number, number];
+
+/** snapshot and reading events carry rows; dropped events carry {count}. */
 export interface LiveEvent {
   event: string;
-  data: { rows: Array<[string, number, number]>; coalesced?: number };
+  rows: LiveRow[];
+  data: unknown;
 }
 
 export interface SseClient {
@@ -44,7 +48,11 @@ export function openSse(base: string, path: string, headers: Record<string, stri
               }
               return false;
             };
-            if (!check()) waiters.push(() => void check());
+            // Re-arm after every chunk until a matching event arrives (or the timer fails the wait).
+            const again = () => {
+              if (!check()) waiters.push(again);
+            };
+            if (!check()) waiters.push(again);
           });
         },
         close: () => req.destroy(),
@@ -64,7 +72,10 @@ export function openSse(base: string, path: string, headers: Record<string, stri
           const lines = frame.split('\n');
           const ev = lines.find((l) => l.startsWith('event: '));
           const data = lines.find((l) => l.startsWith('data: '));
-          if (ev && data) client.events.push({ event: ev.slice(7), data: JSON.parse(data.slice(6)) });
+          if (ev && data) {
+            const parsed: unknown = JSON.parse(data.slice(6));
+            client.events.push({ event: ev.slice(7), rows: Array.isArray(parsed) ? (parsed as LiveRow[]) : [], data: parsed });
+          }
           for (const l of lines) if (l.startsWith(': ')) client.comments.push(l.slice(2));
         }
         waiters.splice(0).forEach((w) => w());

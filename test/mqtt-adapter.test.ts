@@ -5,6 +5,7 @@
  * is delivered again after a restart). Ingest is a recording function here;
  * test/mqtt-ingest.test.ts runs the same path through the real modules.
  */
+import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync, type MqttClient } from 'mqtt';
 import pino from 'pino';
@@ -106,6 +107,40 @@ describe.skipIf(!up)('MQTT ingestion adapter (local Mosquitto)', () => {
     await pub.publishAsync(`${prefix}/readings/x`, JSON.stringify({ sensor: 'refuse', ts: 1, value: 1 }), { qos: 1 });
     await until(() => a.stats().badMessages === 1);
     expect(calls).toBe(4);
+  });
+
+  it('reconnects when the broker connection is lost and carries on', async () => {
+    prefix = uniqueName('mq');
+    // A TCP relay in front of the broker, so the test can cut the connection.
+    const broker = new URL(TEST_MQTT_URL);
+    const pipes = new Set<net.Socket>();
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(broker.port) || 1883, broker.hostname);
+      for (const [a, b] of [[inbound, outbound], [outbound, inbound]] as const) {
+        a.pipe(b);
+        pipes.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          pipes.delete(a);
+          b.destroy();
+        });
+      }
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const { batches, ingest } = recorder();
+      const a = await start(ingest, { url: `mqtt://127.0.0.1:${(relay.address() as net.AddressInfo).port}`, connections: 1 });
+      await pub.publishAsync(`${prefix}/readings/x`, JSON.stringify({ sensor: 'before', ts: 1, value: 1 }), { qos: 1 });
+      await until(() => batches.length === 1);
+      for (const p of pipes) p.destroy();
+      await until(() => a.stats().reconnects === 1 && a.stats().connected);
+      await pub.publishAsync(`${prefix}/readings/x`, JSON.stringify({ sensor: 'after', ts: 2, value: 2 }), { qos: 1 });
+      await until(() => batches.length === 2);
+      expect(batches.map((b) => b.batch[0]!.sensor)).toEqual(['before', 'after']);
+    } finally {
+      for (const p of pipes) p.destroy();
+      relay.close();
+    }
   });
 
   it('a message is acknowledged only once stored: an unacknowledged one comes again after a restart', async () => {

@@ -12,8 +12,10 @@ import type { MqttStats } from '../src/modules/sensing/live/index.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
 import { principalsFor } from './helpers/auth.js';
 import { openSse } from './live-client.js';
+import { runMqttLoad } from '../src/modules/sensing/live/mqtt-load.js';
 
 const up = await serviceAvailable('MQTT', TEST_MQTT_URL);
+const LOAD_SENSORS = ['ml1', 'ml2', 'ml3', 'ml4', 'ml5', 'ml6', 'ml7'];
 
 async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -31,19 +33,26 @@ describe.skipIf(!up)('MQTT ingestion (real modules, local Mosquitto)', () => {
   const prefix = uniqueName('cityops-test');
 
   const stats = async (): Promise<MqttStats> => (await city.app.inject({ method: 'GET', url: '/api/v1/ingest/mqtt/stats', headers: who.admin.headers })).json();
+  /** Wait until `received` messages arrived and none is still being stored. */
+  const settled = (received: number) => until(async () => {
+    const s = await stats();
+    return s.received === received && s.inFlight === 0;
+  });
   const iso = (agoS: number) => new Date(city.clock.now() - agoS * 1000).toISOString();
   /** The latest values as the live stream's snapshot reports them. */
   const latest = async (ids: string[]): Promise<Record<string, number>> => {
     const c = await openSse(base, `/api/v1/live?sensor=${ids.join(',')}`, who.admin.headers);
     const snap = await c.waitFor((e) => e.event === 'snapshot');
     c.close();
-    return Object.fromEntries(snap.data.rows.map(([id, , v]) => [id, v]));
+    return Object.fromEntries(snap.rows.map(([id, , v]) => [id, v]));
   };
 
   beforeAll(async () => {
     city = await startTestCity({ config: { mqttUrl: TEST_MQTT_URL, mqttTopic: `${prefix}/readings/#` } });
     const sensor = (id: string): SensorInput => ({ id, name: id, class: 'water_level', location: { type: 'Point', coordinates: [1.52, 42.51] } });
     await city.services.sensing.upsertSensors(['mq1', 'mq2', 'mq3', 'mq4', 'mq5'].map(sensor), 'test');
+    // The load publisher sends values 0..100: traffic flow sensors take them.
+    await city.services.sensing.upsertSensors(LOAD_SENSORS.map((id) => ({ ...sensor(id), class: 'traffic' as const })), 'test');
     who = await principalsFor(city);
     base = await city.listen();
     pub = await connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
@@ -72,7 +81,7 @@ describe.skipIf(!up)('MQTT ingestion (real modules, local Mosquitto)', () => {
       { sensor: 'mq5', ts: iso(20), value: 'high' },
       { sensor: 'mq5', ts: iso(20), value: 5.5 },
     ]), { qos: 1 });
-    await until(async () => (await stats()).received === before.received + 1);
+    await settled(before.received + 1);
     const after = await stats();
     expect(after.accepted - before.accepted).toBe(2);
     expect(after.rejected - before.rejected).toBe(2);
@@ -85,12 +94,25 @@ describe.skipIf(!up)('MQTT ingestion (real modules, local Mosquitto)', () => {
       await pub.publishAsync(`${prefix}/readings/junk`, garbage, { qos: 1 });
     }
     await pub.publishAsync(`${prefix}/readings/gauge-1`, JSON.stringify({ sensor: 'mq1', ts: iso(10), value: 1.5 }), { qos: 1 });
-    await until(async () => (await stats()).received === before.received + 6);
+    await settled(before.received + 6);
     const after = await stats();
     expect(after.badMessages - before.badMessages).toBe(5);
     expect(after.accepted - before.accepted).toBe(1);
     expect(await latest(['mq1'])).toEqual({ mq1: 1.5 });
     expect((await city.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('the benchmark load publisher gets each message acknowledged on its response topic', async () => {
+    const before = await stats();
+    const r = await runMqttLoad({
+      url: TEST_MQTT_URL, topic: `${prefix}/readings/load`, sensorIds: LOAD_SENSORS, readingsPerMessage: 5,
+      durationMs: 300, connections: 2, now: () => city.clock.now() - 3600_000,
+    });
+    expect(r.messages).toBeGreaterThan(0);
+    expect(r).toMatchObject({ readings: r.messages * 5, accepted: r.messages * 5, rejected: 0 });
+    expect(r.ackMs.p99).toBeGreaterThan(0);
+    await settled(before.received + r.messages);
+    expect((await stats()).accepted - before.accepted).toBe(r.accepted);
   });
 
   it('only admins and dispatchers see the counters', async () => {

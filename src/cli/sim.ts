@@ -43,7 +43,9 @@ async function call(base: string, method: string, path: string, body?: unknown, 
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (err) {
-    throw new CliError(`cannot reach CityOps at ${base} (${(err as { cause?: { code?: string } }).cause?.code ?? String(err)}); is \`cityops demo\` running? Use --url to point elsewhere.`);
+    const cause = (err as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause;
+    const why = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? String(err);
+    throw new CliError(`cannot reach CityOps at ${base} (${why}); is \`cityops demo\` running? Use --url to point elsewhere.`);
   }
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : null;

@@ -48,6 +48,8 @@ export const KIND_RULES: Record<IncidentKind, KindRule> = {
 /** Storm peak rain at intensity 1 (mm/h, a heavy downpour) and the water rise it can cause. */
 const STORM_MM_H = 40;
 const STORM_RISE_M = 2.0;
+/** How far a jam spills onto other roads around its centre, metres. */
+const SPILL_M = 1200;
 /** Minutes from rain to the peak of the water's response. */
 export const WATER_LAG_MIN = 20;
 
@@ -153,11 +155,15 @@ export function planIncident(req: IncidentRequest, fleet: readonly FleetSensor[]
       const station = nearestOf('traffic', 'flow', 1500);
       at = station.f.p;
       const corridor = station.f.profile.corridor;
+      // The jam spreads along its road and onto the roads feeding it nearby.
       affected = fleet.flatMap((f, index) => {
         const d = proj.dist(at, f.p);
-        const onCorridor = f.class === 'traffic' && corridor !== undefined && f.profile.corridor === corridor && d <= radiusM;
-        const beside = (f.class === 'traffic' && d <= 300) || ((f.class === 'noise' || f.class === 'air_quality') && d <= 400);
-        return onCorridor || beside ? [{ index, weight: round3(f.class === 'traffic' ? 1 - (0.6 * d) / radiusM : 0.5) }] : [];
+        if (f.class === 'traffic') {
+          if (corridor !== undefined && f.profile.corridor === corridor && d <= radiusM) return [{ index, weight: round3(1 - (0.5 * d) / radiusM) }];
+          if (d <= SPILL_M) return [{ index, weight: round3(0.9 - (0.5 * d) / SPILL_M) }];
+          return [];
+        }
+        return (f.class === 'noise' || f.class === 'air_quality') && d <= 400 ? [{ index, weight: 0.5 }] : [];
       });
       break;
     }

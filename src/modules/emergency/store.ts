@@ -6,7 +6,7 @@
  * be rolled back with it). On PostgreSQL, batched Kysely inserts in a transaction.
  */
 import type { Kysely } from 'kysely';
-import { bigintType, doubleType, type Database, type Migration } from '../../platform/db/index.js';
+import { bigintType, doubleType, sqliteIdle, type Database, type Migration } from '../../platform/db/index.js';
 import type { MapFeature, RoadNode, RoadSegment } from './types.js';
 
 type NodeRow = { id: number; lon: number; lat: number }
@@ -147,6 +147,7 @@ export function createRoadStore(database: Database) {
       const total = net.nodes.length + net.segments.length + net.features.length;
       const sqlite = database.sqlite;
       if (sqlite) {
+        await sqliteIdle(sqlite);
         const run = sqlite.transaction(() => {
           for (const t of TABLES) sqlite.prepare(`DELETE FROM ${t}`).run();
           const insert = <R extends object>(table: string, rows: Iterable<R>, cols: (keyof R & string)[]) => {

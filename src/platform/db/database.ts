@@ -99,3 +99,13 @@ export async function pingDatabase(database: Database): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Resolves when no transaction is open on the shared SQLite connection. Raw
+ * better-sqlite3 writes (hot paths, bulk imports) await this first so they
+ * never run inside — and roll back with — a Kysely transaction that is
+ * waiting on I/O. Once resolved, a synchronous raw transaction cannot be interleaved.
+ */
+export async function sqliteIdle(sqlite: BetterSqlite3.Database): Promise<void> {
+  while (sqlite.inTransaction) await new Promise<void>((r) => setImmediate(r));
+}

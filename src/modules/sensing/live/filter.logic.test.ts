@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.js';
 import type { SensorRef } from '../types.js';
 import { matchesFilter, parseLiveFilter, unknownSensorIds } from './filter.logic.js';
-import { rowsJson, sseComment, sseEvent } from './frames.logic.js';
+import { readingFrames, rowsJson, sseComment, sseEvent } from './frames.logic.js';
 
 const ref = (over: Partial<SensorRef> = {}): SensorRef => ({
   key: 1, id: 's1', class: 'traffic', metric: 'flow', min: 0, max: 10, orgPath: '/city/d1/st1/g1/', lon: 1.5, lat: 42.5, ...over,
@@ -81,13 +81,15 @@ describe('matchesFilter', () => {
 
 describe('SSE frames', () => {
   it('encodes rows compactly and escapes ids', () => {
-    const json = rowsJson([{ id: 's"1', ts: 1000, value: 2.5 }, { id: 's2', ts: 2000, value: -1 }], 3);
-    expect(JSON.parse(json)).toEqual({ rows: [['s"1', 1000, 2.5], ['s2', 2000, -1]], coalesced: 3 });
-    expect(rowsJson([])).toBe('{"rows":[]}');
+    const json = rowsJson([{ id: 's"1', ts: 1000, value: 2.5 }, { id: 's2', ts: 2000, value: -1 }]);
+    expect(JSON.parse(json)).toEqual([['s"1', 1000, 2.5], ['s2', 2000, -1]]);
+    expect(rowsJson([])).toBe('[]');
   });
 
   it('frames events and comments', () => {
     expect(sseEvent('reading', '{}')).toBe('event: reading\ndata: {}\n\n');
     expect(sseComment('hb')).toBe(': hb\n\n');
+    expect(readingFrames([{ id: 'a', ts: 1, value: 2 }], 0)).toBe('event: reading\ndata: [["a",1,2]]\n\n');
+    expect(readingFrames([{ id: 'a', ts: 1, value: 2 }], 7)).toBe('event: dropped\ndata: {"count":7}\n\nevent: reading\ndata: [["a",1,2]]\n\n');
   });
 });

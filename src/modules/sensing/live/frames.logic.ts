@@ -1,6 +1,8 @@
 /**
- * Server-Sent Events framing for the live stream. Rows are compact
- * [sensorId, tsMs, value] arrays so 10k sensors fit in a few hundred KB. Pure.
+ * Server-Sent Events framing for the live stream. The data of `snapshot` and
+ * `reading` events is a JSON array of compact [sensorId, tsMs, value] rows,
+ * so 10k sensors fit in a few hundred KB; a slow client is told how many
+ * updates it missed in a `dropped` event ({"count":n}). Pure.
  */
 
 export interface PendingValue {
@@ -19,15 +21,19 @@ export function sseComment(text: string): string {
   return `: ${text}\n\n`;
 }
 
-/** {"rows":[[id,ts,value],…]} plus the count of updates coalesced away since the last event. */
-export function rowsJson(rows: Iterable<PendingValue>, coalesced?: number): string {
-  let s = '{"rows":[';
+/** [[id,ts,value],…] */
+export function rowsJson(rows: Iterable<PendingValue>): string {
+  let s = '[';
   let first = true;
   for (const r of rows) {
     s += `${first ? '' : ','}[${JSON.stringify(r.id)},${r.ts},${r.value}]`;
     first = false;
   }
-  s += ']';
-  if (coalesced !== undefined) s += `,"coalesced":${coalesced}`;
-  return `${s}}`;
+  return `${s}]`;
+}
+
+/** The batch of changes for one tick, preceded by how many updates the client missed while it was not reading. */
+export function readingFrames(rows: Iterable<PendingValue>, dropped: number): string {
+  const batch = sseEvent('reading', rowsJson(rows));
+  return dropped > 0 ? `${sseEvent('dropped', `{"count":${dropped}}`)}${batch}` : batch;
 }

@@ -8,6 +8,7 @@
  * broker's queue). Runs in the load process, never in the server.
  */
 import { connectAsync, type MqttClient } from 'mqtt';
+import { noDelay } from './mqtt.js';
 
 export interface MqttLoadOptions {
   url: string;
@@ -18,8 +19,14 @@ export interface MqttLoadOptions {
   /** Stop after this long, ms. */
   durationMs: number;
   connections?: number;
-  /** Unanswered messages allowed per connection. */
+  /**
+   * Unanswered messages allowed per connection (default 2). More only queues
+   * up: the server stores a few messages at a time per connection, so the
+   * acknowledgement latency grows with the window while throughput does not.
+   */
   window?: number;
+  /** Timestamps of the readings, epoch ms (default: the wall clock). */
+  now?: () => number;
   /** Called about once a second with the readings acknowledged so far. */
   onProgress?: (acknowledged: number, elapsedMs: number) => void;
 }
@@ -45,7 +52,8 @@ interface Reply {
 /** Publish readings for durationMs and report throughput and acknowledgement latency. */
 export async function runMqttLoad(o: MqttLoadOptions): Promise<MqttLoadResult> {
   const connections = o.connections ?? 2;
-  const window = o.window ?? 8;
+  const window = o.window ?? 2;
+  const now = o.now ?? Date.now;
   const replyBase = `cityops-load-replies/${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const latencies: number[] = [];
   const totals = { messages: 0, readings: 0, accepted: 0, duplicates: 0, rejected: 0 };
@@ -58,7 +66,7 @@ export async function runMqttLoad(o: MqttLoadOptions): Promise<MqttLoadResult> {
   const nextBatch = (): string => {
     let s = '[';
     for (let i = 0; i < o.readingsPerMessage; i++) {
-      if (cursor === 0) cycleTs = Math.max(Date.now(), cycleTs + 1);
+      if (cursor === 0) cycleTs = Math.max(now(), cycleTs + 1);
       const id = o.sensorIds[cursor]!;
       cursor = (cursor + 1) % o.sensorIds.length;
       s += `${i ? ',' : ''}{"sensor":${JSON.stringify(id)},"ts":${cycleTs},"value":${(Math.random() * 100).toFixed(2)}}`;
@@ -68,6 +76,7 @@ export async function runMqttLoad(o: MqttLoadOptions): Promise<MqttLoadResult> {
 
   const runConnection = async (c: number): Promise<void> => {
     const client: MqttClient = await connectAsync(o.url, { protocolVersion: 5, clean: true, reconnectPeriod: 0 });
+    noDelay(client);
     const replyTopic = `${replyBase}/${c}`;
     const sentAt = new Map<number, { at: number; readings: number }>();
     let seq = 0;

@@ -64,9 +64,16 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
   const counters = { received: 0, badMessages: 0, accepted: 0, duplicates: 0, rejected: 0, retries: 0, reconnects: 0 };
   const inFlight = new Set<Promise<unknown>>();
   const clients: MqttClient[] = [];
+  /** Connections whose subscription the broker confirmed (since their last connect). */
+  const subscribed = new Set<MqttClient>();
   let stopping = false;
-  const warn = rateLimited(o.clock, (suppressed, obj: object, msg: string) => o.log.warn({ ...obj, suppressed }, msg));
+  // One limiter per kind of trouble, so a flood of one kind does not hide another.
+  const warnLimited = () => rateLimited(o.clock, (suppressed, obj: object, msg: string) => o.log.warn({ ...obj, suppressed }, msg));
+  const warnBad = warnLimited();
+  const warnRejected = warnLimited();
+  const warnOffline = warnLimited();
   const fail = rateLimited(o.clock, (suppressed, obj: object, msg: string) => o.log.error({ ...obj, suppressed }, msg));
+  const failClient = rateLimited(o.clock, (suppressed, obj: object, msg: string) => o.log.error({ ...obj, suppressed }, msg));
 
   const persistentId = new URL(o.url).searchParams.get('clientId');
   const clientOptions = (i: number): IClientOptions => ({
@@ -104,7 +111,7 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
     const parsed = parseMqttPayload(payload);
     if (!parsed.ok) {
       counters.badMessages++;
-      warn({ topic, code: parsed.code, bytes: payload.length }, `mqtt: message ignored: ${parsed.reason}`);
+      warnBad({ topic, code: parsed.code, bytes: payload.length }, `mqtt: message ignored: ${parsed.reason}`);
       respond(client, packet, { error: { code: parsed.code, message: parsed.reason } });
       return REASON_PAYLOAD_FORMAT_INVALID;
     }
@@ -113,9 +120,10 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
       try {
         result = await ingestWithRetry(parsed.readings);
       } catch (err) {
-        if (!isAppError(err)) throw err;
+        // Only the message's own fault is acknowledged; anything else stays unacknowledged.
+        if (!isAppError(err) || err.status >= 500) throw err;
         counters.badMessages++;
-        warn({ topic, code: err.code, readings: parsed.readings.length }, `mqtt: message refused: ${err.message}`);
+        warnBad({ topic, code: err.code, readings: parsed.readings.length }, `mqtt: message refused: ${err.message}`);
         respond(client, packet, { error: { code: err.code, message: err.message, details: err.details } });
         return REASON_IMPLEMENTATION_ERROR;
       }
@@ -124,7 +132,7 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
     counters.accepted += result.accepted;
     counters.duplicates += result.duplicates;
     counters.rejected += rejected.length;
-    if (rejected.length) warn({ topic, rejected: rejected.length, first: rejected[0] }, 'mqtt: some readings rejected');
+    if (rejected.length) warnRejected({ topic, rejected: rejected.length, first: rejected[0] }, 'mqtt: some readings rejected');
     respond(client, packet, { accepted: result.accepted, duplicates: result.duplicates, rejected });
     return REASON_OK;
   };
@@ -160,19 +168,25 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
       };
       let connectedOnce = false;
       client.on('connect', () => {
+        noDelay(client!);
         if (connectedOnce) counters.reconnects++;
         connectedOnce = true;
         client!.subscribe(filter, { qos: 1 }, (err, granted) => {
           const refused = granted?.find((g) => g.qos > 2);
-          if (err || refused) o.log.error({ err, filter, reason: refused?.qos }, 'mqtt: subscribe refused by the broker');
-          else o.log.info({ filter, url: redact(o.url) }, 'mqtt: subscribed');
+          if (err || refused) {
+            o.log.error({ err, filter, reason: refused?.qos }, 'mqtt: subscribe refused by the broker');
+          } else {
+            subscribed.add(client!);
+            o.log.info({ filter, url: redact(o.url) }, 'mqtt: subscribed');
+          }
           resolve();
         });
       });
       client.on('error', (err) => {
-        if (!stopping) fail({ err: err.message }, 'mqtt: client error');
+        if (!stopping) failClient({ err: err.message }, 'mqtt: client error');
       });
-      client.on('offline', () => warn({ url: redact(o.url) }, 'mqtt: broker unreachable; reconnecting'));
+      client.on('close', () => subscribed.delete(client!));
+      client.on('offline', () => warnOffline({ url: redact(o.url) }, 'mqtt: broker unreachable; reconnecting'));
       clients.push(client);
     });
 
@@ -202,9 +216,17 @@ export function createMqttIngest(o: MqttIngestOptions): MqttIngest {
       await Promise.all(clients.splice(0).map((c) => c.endAsync(force)));
     },
     stats() {
-      return { enabled: true, connected: clients.some((c) => c.connected), topic: o.topic, inFlight: inFlight.size, ...counters };
+      return { enabled: true, connected: subscribed.size > 0, topic: o.topic, inFlight: inFlight.size, ...counters };
     },
   };
+}
+
+/**
+ * Turn off Nagle's algorithm: PUBACKs and small replies would otherwise wait
+ * for the peer's delayed ACK (~40 ms on Linux) on every message.
+ */
+export function noDelay(client: MqttClient): void {
+  (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 }
 
 /** Call fn at most once per interval; reports how many calls were suppressed in between. */

@@ -12,7 +12,8 @@ const LIVE_ROLES: readonly PrincipalRole[] = ['admin', 'dispatcher', 'handler', 
 const STATS_ROLES: readonly PrincipalRole[] = ['admin', 'dispatcher'];
 
 const STREAM_DOC = `Server-Sent Events (text/event-stream). First \`event: snapshot\` with the latest value of every matching sensor, then \`event: reading\` about every 250 ms while values change.
-Data of both: {"rows":[[sensorId, tsEpochMs, value], …], "coalesced": n} — a slow reader gets only the newest value per sensor; "coalesced" counts the updates it skipped since its last event.
+Data of both: [[sensorId, tsEpochMs, value], …] — at most one row per sensor per event, its newest value.
+A reader too slow to keep up gets the newest values when it catches up, preceded by \`event: dropped\` with {"count": n}: the updates it missed.
 A ": heartbeat" comment comes after 15 s of silence. A client that stops reading for 30 s is disconnected (EventSource reconnects by itself).
 Browsers' EventSource cannot send headers: pass the session token as ?access_token=….`;
 

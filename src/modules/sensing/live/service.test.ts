@@ -27,7 +27,7 @@ class Sink implements LiveSink {
     this.destroyed = true;
   }
   /** Parsed SSE events written so far. */
-  events(): Array<{ event: string; data: { rows: Array<[string, number, number]>; coalesced?: number } }> {
+  events(): Array<{ event: string; data: unknown }> {
     return this.chunks.join('').split('\n\n').filter((b) => b.startsWith('event:')).map((b) => {
       const [ev, data] = b.split('\n');
       return { event: ev!.slice(7), data: JSON.parse(data!.slice(6)) };
@@ -61,14 +61,14 @@ describe('live hub', () => {
     const { hub, readings } = fixture();
     const sink = new Sink();
     hub.addClient(parseLiveFilter({ class: 'traffic', area: 'd1' }), sink);
-    expect(sink.events()).toEqual([{ event: 'snapshot', data: { rows: [['s0', 1, 10]] } }]);
+    expect(sink.events()).toEqual([{ event: 'snapshot', data: [['s0', 1, 10]] }]);
     readings([0, 1, 2, 60], 5);
     hub.tick();
     const [, ev] = sink.events();
-    expect(ev).toEqual({ event: 'reading', data: { rows: [['s0', 2, 5], ['s2', 2, 5]], coalesced: 0 } });
+    expect(ev).toEqual({ event: 'reading', data: [['s0', 2, 5], ['s2', 2, 5]] });
   });
 
-  it('coalesces repeated updates into the newest value and reports how many', () => {
+  it('sends one newest value per sensor per tick', () => {
     const { hub, readings } = fixture();
     const sink = new Sink();
     hub.addClient(parseLiveFilter({ sensor: 's3' }), sink);
@@ -76,7 +76,8 @@ describe('live hub', () => {
     readings([3], 2, 30);
     readings([3], 3, 20); // late arrival: older than what is pending
     hub.tick();
-    expect(sink.events()[1]!.data).toEqual({ rows: [['s3', 30, 2]], coalesced: 2 });
+    expect(sink.events().slice(1)).toEqual([{ event: 'reading', data: [['s3', 30, 2]] }]);
+    expect(hub.stats()).toMatchObject({ coalesced: 2, dropped: 0 });
     hub.tick();
     expect(sink.events()).toHaveLength(2); // nothing new, nothing sent
   });
@@ -109,7 +110,7 @@ describe('live hub', () => {
     expect(hub.stats()).toMatchObject({ clients: 1, stuckDisconnects: 1 });
   });
 
-  it('a client that drains again in time is not cut off and gets the newest values', () => {
+  it('a client that drains again in time is not cut off; it gets the newest values and the count it missed', () => {
     const { hub, clock, readings } = fixture();
     const sink = new Sink();
     hub.addClient(parseLiveFilter({ sensor: 's7' }), sink);
@@ -123,7 +124,8 @@ describe('live hub', () => {
     clock.advance(10);
     hub.tick();
     expect(sink.destroyed).toBe(false);
-    expect(sink.events()[1]!.data).toEqual({ rows: [['s7', 2, 2]], coalesced: 1 });
+    expect(sink.events().slice(1)).toEqual([{ event: 'dropped', data: { count: 1 } }, { event: 'reading', data: [['s7', 2, 2]] }]);
+    expect(hub.stats()).toMatchObject({ dropped: 1, skippedTicks: 2 });
   });
 
   it('sends a heartbeat comment after a quiet spell', () => {
@@ -149,7 +151,7 @@ describe('live hub', () => {
     byId.set('s4', changed);
     readings([4], 3);
     hub.tick();
-    expect(sink.events()[1]!.data.rows).toEqual([['s4', 2, 3]]);
+    expect(sink.events()[1]!.data).toEqual([['s4', 2, 3]]);
   });
 
   it('removing and closing clients', () => {

@@ -1,19 +1,22 @@
 /**
  * The live hub: one bus subscription fans readings out to every stream client.
  *
- * Backpressure by coalescing: each client keeps only the newest pending value
- * per sensor (a "dirty set" bounded by the sensors it matches), never a queue
- * of messages. A tick writes one batch to each client whose socket has
- * drained and skips the others; a client that stays blocked past the stuck
- * timeout is cut off. So a slow client costs ingestion O(matching readings)
- * map updates and its memory stays bounded, however far behind it falls.
+ * Backpressure by coalescing, in two stages. The bus handler only records
+ * the newest value per sensor in typed arrays shared by all clients — O(1)
+ * per reading, whatever the number of clients, fast or slow. Each tick
+ * merges the sensors that changed into every matching client's "dirty set"
+ * (newest pending value per sensor, so bounded by the sensors it matches;
+ * never a queue of messages), then writes one batch to each client whose
+ * socket has drained and skips the others. A client that stays blocked past
+ * the stuck timeout is cut off. However far behind a client falls, its
+ * memory stays bounded and ingestion does not wait for it.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.js';
 import type { ReadingsIngestedPayload, SensorDirectory, SensorRef } from '../types.js';
 import type { LatestValues } from '../telemetry/index.js';
 import { matchesFilter } from './filter.logic.js';
-import { rowsJson, sseComment, sseEvent, type PendingValue } from './frames.logic.js';
+import { readingFrames, rowsJson, sseComment, sseEvent, type PendingValue } from './frames.logic.js';
 import type { LiveFilter, LiveOptions, LiveStats } from './types.js';
 
 /** Where a client's bytes go: the HTTP response in production (ServerResponse fits). */
@@ -24,8 +27,9 @@ export interface LiveSink {
   destroy(): void;
 }
 
-// Beyond this key the per-client match cache is not used (keys are meant to be small integers).
-const MAX_CACHED_KEY = 1 << 22;
+// Sensor keys are the registry's small dense integers and per-key arrays are sized by the largest;
+// a key beyond this is not streamed rather than growing the arrays without bound.
+const MAX_KEY = 1 << 22;
 
 interface Client {
   filter: LiveFilter;
@@ -38,7 +42,8 @@ interface Client {
   match: Uint8Array;
   seenRef: Array<SensorRef | undefined>;
   dirty: Map<number, PendingValue>;
-  coalesced: number;
+  /** Pending updates replaced by newer ones while the client was not reading. */
+  dropped: number;
   blockedSince: number | null;
   lastWriteAt: number;
   closed: boolean;
@@ -56,11 +61,11 @@ export interface LiveHub {
 
 export function createLiveHub(deps: { directory: SensorDirectory; latest: LatestValues; clock: Clock; log: Logger }, opts: LiveOptions): LiveHub {
   const clients = new Set<Client>();
-  const counters = { coalesced: 0, skippedTicks: 0, stuckDisconnects: 0, eventsSent: 0 };
+  const counters = { coalesced: 0, dropped: 0, skippedTicks: 0, stuckDisconnects: 0, eventsSent: 0 };
 
   const matches = (c: Client, ref: SensorRef): boolean => {
     const k = ref.key;
-    if (k < 0 || k >= MAX_CACHED_KEY) return matchesFilter(c.filter, ref);
+    if (k < 0 || k >= MAX_KEY) return matchesFilter(c.filter, ref);
     if (k >= c.match.length) {
       const grown = new Uint8Array(Math.max(k + 1, c.match.length * 2));
       grown.set(c.match);
@@ -71,6 +76,47 @@ export function createLiveHub(deps: { directory: SensorDirectory; latest: Latest
       c.match[k] = matchesFilter(c.filter, ref) ? 1 : 0;
     }
     return c.match[k] === 1;
+  };
+
+  // Newest value per sensor key since the last tick, how many readings it stood for, and the keys touched.
+  let tickTs = new Float64Array(1024);
+  let tickValue = new Float64Array(1024);
+  let tickHits = new Uint32Array(1024);
+  const tickRef: Array<SensorRef | undefined> = [];
+  let changed: number[] = [];
+
+  const ensureCapacity = (k: number): void => {
+    if (k < tickHits.length) return;
+    const size = Math.max(k + 1, tickHits.length * 2);
+    const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    tickTs = grow(tickTs, (n) => new Float64Array(n));
+    tickValue = grow(tickValue, (n) => new Float64Array(n));
+    tickHits = grow(tickHits, (n) => new Uint32Array(n));
+  };
+
+  /** Move this tick's changes into the client's dirty set (if they match its filter). */
+  const merge = (c: Client): void => {
+    for (const k of changed) {
+      const ref = tickRef[k]!;
+      if (!matches(c, ref)) continue;
+      const ts = tickTs[k]!;
+      const pending = c.dirty.get(k);
+      if (!pending) {
+        c.dirty.set(k, { id: ref.id, ts, value: tickValue[k]! });
+        continue;
+      }
+      c.dropped++;
+      counters.dropped++;
+      // Out-of-order arrivals never replace a newer value.
+      if (ts >= pending.ts) {
+        pending.ts = ts;
+        pending.value = tickValue[k]!;
+      }
+    }
   };
 
   const send = (c: Client, chunk: string): void => {
@@ -98,10 +144,10 @@ export function createLiveHub(deps: { directory: SensorDirectory; latest: Latest
     }
     c.blockedSince = null;
     if (c.dirty.size) {
-      send(c, sseEvent('reading', rowsJson(c.dirty.values(), c.coalesced)));
+      send(c, readingFrames(c.dirty.values(), c.dropped));
       counters.eventsSent++;
       c.dirty.clear();
-      c.coalesced = 0;
+      c.dropped = 0;
     } else if (now - c.lastWriteAt >= opts.heartbeatMs) {
       send(c, sseComment('heartbeat'));
     }
@@ -110,7 +156,7 @@ export function createLiveHub(deps: { directory: SensorDirectory; latest: Latest
   return {
     addClient(filter, sink) {
       const c: Client = {
-        filter, sink, match: new Uint8Array(1024), seenRef: [], dirty: new Map(), coalesced: 0, blockedSince: null, lastWriteAt: deps.clock.now(), closed: false,
+        filter, sink, match: new Uint8Array(1024), seenRef: [], dirty: new Map(), dropped: 0, blockedSince: null, lastWriteAt: deps.clock.now(), closed: false,
       };
       // The snapshot is bounded by the sensors the client matches, like the dirty set.
       const rows: PendingValue[] = [];
@@ -127,32 +173,35 @@ export function createLiveHub(deps: { directory: SensorDirectory; latest: Latest
 
     onReadings(p) {
       if (clients.size === 0) return;
-      const n = p.sensorIds.length;
-      const refs: Array<SensorRef | undefined> = new Array(n);
-      for (let i = 0; i < n; i++) refs[i] = deps.directory.byId(p.sensorIds[i]!);
-      for (const c of clients) {
-        const dirty = c.dirty;
-        for (let i = 0; i < n; i++) {
-          const ref = refs[i];
-          if (!ref || !matches(c, ref)) continue;
-          const ts = p.ts[i]!;
-          const pending = dirty.get(ref.key);
-          if (!pending) {
-            dirty.set(ref.key, { id: ref.id, ts, value: p.values[i]! });
-          } else {
-            c.coalesced++;
-            counters.coalesced++;
-            // Out-of-order arrivals never replace a newer value.
-            if (ts >= pending.ts) {
-              pending.ts = ts;
-              pending.value = p.values[i]!;
-            }
-          }
+      for (let i = 0; i < p.sensorIds.length; i++) {
+        const ref = deps.directory.byId(p.sensorIds[i]!);
+        if (!ref || ref.key < 0 || ref.key >= MAX_KEY) continue;
+        const k = ref.key;
+        const ts = p.ts[i]!;
+        ensureCapacity(k);
+        if (tickHits[k] === 0) {
+          changed.push(k);
+        } else if (ts < tickTs[k]!) {
+          tickHits[k] = tickHits[k]! + 1;
+          continue;
         }
+        tickHits[k] = tickHits[k]! + 1;
+        tickTs[k] = ts;
+        tickValue[k] = p.values[i]!;
+        tickRef[k] = ref;
       }
     },
 
     tick() {
+      if (changed.length) {
+        for (const c of clients) merge(c);
+        for (const k of changed) {
+          counters.coalesced += tickHits[k]! - 1;
+          tickHits[k] = 0;
+          tickRef[k] = undefined;
+        }
+        changed = [];
+      }
       const now = deps.clock.now();
       for (const c of clients) if (!c.closed) flush(c, now);
     },

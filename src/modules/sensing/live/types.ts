@@ -38,8 +38,10 @@ export interface LiveStats {
   /** Bytes waiting in the clients' socket buffers, summed and the largest. */
   bufferedBytes: number;
   maxBufferedBytes: number;
-  /** Updates overwritten by a newer value before they were sent (slow clients). */
+  /** Readings folded into a newer one of the same sensor within one tick (the stream sends at most one value per sensor per tick). */
   coalesced: number;
+  /** Pending updates replaced by newer ones because a client was not reading (summed over clients). */
+  dropped: number;
   /** Ticks on which a client was skipped because its socket had not drained. */
   skippedTicks: number;
   /** Clients disconnected because their socket did not drain in time. */
@@ -49,6 +51,7 @@ export interface LiveStats {
 
 export interface MqttStats {
   enabled: boolean;
+  /** At least one connection is up and subscribed. */
   connected: boolean;
   topic: string | null;
   /** Messages received from the broker. */

@@ -12,7 +12,7 @@ import type { IngestResult, RejectedReading, SensorDirectory, WireReading } from
 import { createIngestService } from './ingest.service.js';
 import { LatestStore } from './latest.js';
 import { createMaintenance } from './maintenance.js';
-import { createQueryService } from './query.service.js';
+import { createQueryService, type QueryService } from './query.service.js';
 import { registerTelemetryRoutes } from './routes.js';
 import { createTelemetryStore, migrations, type TelemetryStore } from './store.js';
 import { DEFAULT_TELEMETRY_OPTIONS, type TelemetryOptions } from './types.js';
@@ -44,6 +44,7 @@ export interface TelemetryInternals {
   flush(): Promise<void>;
   /** Readings waiting for the store. */
   backlog(): number;
+  queries: QueryService;
   options: TelemetryOptions;
 }
 
@@ -58,6 +59,7 @@ export function createTelemetry(
   const lazyStore = new Proxy({} as TelemetryStore, { get: (_t, p) => store()[p as keyof TelemetryStore] });
 
   const latest = new LatestStore();
+  const maintenance = createMaintenance({ store: lazyStore, directory: k.directory, clock: k.clock, log: k.log, options });
   const ingestService = createIngestService({
     sink: { insert: (b) => store().insert(b), busy: () => built?.busy() ?? false },
     directory: k.directory,
@@ -67,8 +69,8 @@ export function createTelemetry(
     log: k.log,
     options,
     maxBatchReadings: k.config.maxBatchReadings,
+    afterCommit: (batches, outcomes) => maintenance.onCommitted(batches, outcomes),
   });
-  const maintenance = createMaintenance({ store: lazyStore, directory: k.directory, clock: k.clock, log: k.log, options });
   const queries = createQueryService({ store: lazyStore, directory: k.directory, latest, clock: k.clock, options });
   const ingest = (batch: readonly unknown[], principal: Principal, pre?: ReadonlyMap<number, RejectedReading>) => ingestService.ingest(batch, principal, pre);
 
@@ -89,6 +91,7 @@ export function createTelemetry(
     retentionNow: maintenance.retentionNow,
     flush: () => ingestService.writer.flush(),
     backlog: () => ingestService.writer.backlog(),
+    queries,
     options,
   };
 }

@@ -28,6 +28,8 @@ export interface IngestDeps {
   log: Logger;
   options: TelemetryOptions;
   maxBatchReadings: number;
+  /** Also told of every commit (the rollup feed). */
+  afterCommit?(batches: readonly ReadingColumns[], outcomes: readonly InsertOutcome[]): void;
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
@@ -61,6 +63,7 @@ export function createIngestService(d: IngestDeps) {
       }
     }
     if (ev.sensorIds.length) publish(ev);
+    d.afterCommit?.(batches, outcomes);
   }
 
   const writer = new GroupCommitWriter(d.sink, {

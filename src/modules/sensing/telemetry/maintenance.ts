@@ -10,9 +10,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.js';
 import { retentionFor } from '../classes.js';
 import { SENSOR_CLASSES, type SensorDirectory } from '../types.js';
+import { RollupFeed } from './feed.js';
 import { BucketAccumulator, coarsen, groupKeys } from './rollup.logic.js';
 import type { LatestRow, TelemetryStore } from './store.js';
-import { ROLLUP_STEPS, STEP_MS, type TelemetryOptions } from './types.js';
+import { ROLLUP_STEPS, STEP_MS, type Bucket, type InsertOutcome, type ReadingColumns, type TelemetryOptions } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Sensor keys per retention statement. */
@@ -36,15 +37,25 @@ export function createMaintenance(d: MaintenanceDeps) {
   let rolling: Promise<number> | null = null;
   let retaining: Promise<{ raw: number; rollups: number }> | null = null;
   const timers: NodeJS.Timeout[] = [];
+  /** In-memory deltas of the rows committed since feed.from (SQLite); null: read rows back from the store. */
+  let feed: RollupFeed | null = null;
 
   async function waitForConnection(): Promise<void> {
     while (store.busy()) await sleep(2);
   }
 
-  async function rollupOnce(): Promise<number> {
+  const apply = async (w: number, target: number, minutes: Bucket[], latest: LatestRow[]): Promise<boolean> => {
+    const h1 = coarsen(minutes, STEP_MS['1h']);
+    const d1 = coarsen(h1, STEP_MS['1d']);
+    await waitForConnection();
+    return store.applyRollup(w, target, { '1m': minutes, '1h': h1, '1d': d1, latest });
+  };
+
+  /** Merge stored rows up to `upTo` by reading them back in chunks (after a restart, and always on PostgreSQL). */
+  async function rollupStored(upTo?: number): Promise<number> {
     for (;;) {
       const w = await store.watermark();
-      const top = await store.maxSeq();
+      const top = upTo ?? (await store.maxSeq());
       if (top <= w) return w;
       const target = Math.min(top, w + o.rollupChunkRows * MAX_CHUNKS_PER_APPLY);
       const minutes = new BucketAccumulator();
@@ -58,14 +69,32 @@ export function createMaintenance(d: MaintenanceDeps) {
         }
         await tick();
       }
-      const m1 = minutes.values();
-      const h1 = coarsen(m1, STEP_MS['1h']);
-      const d1 = coarsen(h1, STEP_MS['1d']);
-      await waitForConnection();
-      const ok = await store.applyRollup(w, target, { '1m': m1, '1h': h1, '1d': d1, latest: [...latest.values()] });
+      const ok = await apply(w, target, minutes.values(), [...latest.values()]);
       if (ok && target === top) return target;
       await tick();
     }
+  }
+
+  /** Start a fresh feed at the store's current seq; rows before it are left to rollupStored. Synchronous, so no commit slips between. */
+  const restartFeed = (capacity?: number) => {
+    feed = store.currentSeq ? new RollupFeed(store.currentSeq(), undefined, capacity) : null;
+  };
+
+  async function rollupOnce(): Promise<number> {
+    if (!feed) return rollupStored();
+    const w = await rollupStored(feed.from);
+    if (w < feed.from || feed.empty) return w;
+    const f = feed;
+    feed = new RollupFeed(f.to, f.to, f.capacity);
+    const { minutes, latest } = f.deltas();
+    let ok = false;
+    try {
+      ok = await apply(f.from, f.to, minutes, latest);
+    } finally {
+      // The watermark did not move as expected (or the store failed): forget the memory, read the rows back next time.
+      if (!ok) restartFeed(f.capacity);
+    }
+    return ok ? f.to : store.watermark();
   }
 
   /** Merge every raw reading stored so far into the rollups; resolves with the new watermark. */
@@ -134,9 +163,20 @@ export function createMaintenance(d: MaintenanceDeps) {
   };
 
   return {
+    /** Feed the rollup with rows just committed (called synchronously after each commit). */
+    onCommitted(batches: readonly ReadingColumns[], outcomes: readonly InsertOutcome[]): void {
+      if (!feed || !store.currentSeq) return;
+      for (let b = 0; b < batches.length; b++) {
+        const c = batches[b]!;
+        const mask = outcomes[b]!.insertedMask;
+        for (let j = 0; j < c.n; j++) if (!mask || mask[j] === 1) feed.add(c.keys[j]!, c.ts[j]!, c.values[j]!);
+      }
+      feed.to = store.currentSeq();
+    },
     rollupNow,
     retentionNow,
     start(): void {
+      restartFeed();
       every(o.rollupIntervalMs, 'rollup', rollupNow);
       every(o.retentionIntervalMs, 'retention', retentionNow);
     },

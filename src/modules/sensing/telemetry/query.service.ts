@@ -43,6 +43,8 @@ export function parseQueryTime(v: string, field: string): number {
 
 const areaMatch = (ref: SensorRef, area: string) => ref.orgPath !== null && ref.orgPath.includes(`/${area}/`);
 
+export type QueryService = ReturnType<typeof createQueryService>;
+
 export function createQueryService(d: QueryDeps) {
   function range(q: { from?: string; to?: string }): { from: number; to: number } {
     const to = q.to !== undefined ? parseQueryTime(q.to, 'to') : d.clock.now();

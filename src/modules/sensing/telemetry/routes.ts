@@ -5,7 +5,7 @@ import { AppError, badRequest, isAppError } from '../../../platform/errors.js';
 import { principalOf, type App } from '../../../platform/http/app.js';
 import type { IngestResult, RejectedReading } from '../types.js';
 import type { IngestService } from './ingest.service.js';
-import type { AggregateQuery, LatestQuery, SeriesQuery, createQueryService } from './query.service.js';
+import type { AggregateQuery, LatestQuery, QueryService, SeriesQuery } from './query.service.js';
 import {
   AggregateQueryString, AggregateReply, INGEST_DOC, IngestReply, LatestQueryString, LatestReply, SeriesQueryString, SeriesReply, WireReadingSchema,
 } from './schemas.js';
@@ -16,7 +16,7 @@ export const READ_ROLES: readonly Role[] = ['admin', 'dispatcher', 'handler', 'g
 const tags = ['sensing'];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'], queries: ReturnType<typeof createQueryService>): void {
+export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'], queries: QueryService): void {
   app.post('/api/v1/readings', {
     config: { access: INGEST_ROLES },
     schema: {
@@ -38,11 +38,12 @@ export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'
     const type = String(req.headers['content-type'] ?? '');
     let items: unknown = req.body;
     let pre: Map<number, RejectedReading> | undefined;
-    if (typeof items === 'string') {
-      if (!/ndjson/i.test(type)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted here; send application/json or application/x-ndjson`);
+    if (/ndjson/i.test(type) && typeof items === 'string') {
       const parsed = parseNdjson(items);
       items = parsed.items;
       pre = parsed.bad;
+    } else if (!/json/i.test(type)) {
+      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted here; send application/json or application/x-ndjson`);
     }
     let result: IngestResult;
     try {

@@ -1,12 +1,13 @@
 /**
  * Telemetry storage on PostgreSQL through the raw pg pool: multi-row inserts
  * over unnest arrays with ON CONFLICT DO NOTHING, rollup upserts the same
- * way, and the rollup watermark row locked FOR UPDATE so several CityOps
+ * way, and each rollup watermark row locked FOR UPDATE so several CityOps
  * processes never merge the same readings twice.
  */
 import type pg from 'pg';
 import type { Bucket, InsertOutcome, ReadingColumns, RollupStep } from './types.js';
-import { ROLLUP_TABLES, type BucketRow, type LatestRow, type RollupDeltas, type TelemetryStore } from './store.js';
+import { ROLLUP_TABLES } from './schema.js';
+import { ROLLUP_TARGETS, type BucketRow, type LatestRow, type RollupTarget, type TelemetryStore } from './store.js';
 
 const INSERT = `WITH ins AS (
   INSERT INTO telemetry_readings (sensor_key, ts, value)
@@ -68,8 +69,8 @@ export function createPgTelemetryStore(pool: pg.Pool): TelemetryStore {
     WHERE seq > $1 AND seq <= $2 ORDER BY sensor_key, ts DESC`;
   const toLatest = (rows: Array<Record<string, unknown>>): LatestRow[] => rows.map((r) => ({ sensorKey: num(r.sensor_key), ts: num(r.ts), value: num(r.value) }));
 
-  async function watermark(): Promise<number> {
-    const r = await pool.query("SELECT value FROM telemetry_state WHERE name = 'rollup_seq'");
+  async function watermark(t: RollupTarget): Promise<number> {
+    const r = await pool.query('SELECT value FROM telemetry_state WHERE name = $1', [`watermark_${t}`]);
     return num(r.rows[0]?.value ?? 0);
   }
 
@@ -115,6 +116,12 @@ export function createPgTelemetryStore(pool: pg.Pool): TelemetryStore {
     },
 
     watermark,
+    async watermarks() {
+      const r = await pool.query("SELECT name, value FROM telemetry_state WHERE name LIKE 'watermark_%'");
+      const out = Object.fromEntries(ROLLUP_TARGETS.map((t) => [t, 0])) as Record<RollupTarget, number>;
+      for (const row of r.rows as Array<{ name: string; value: unknown }>) out[row.name.slice('watermark_'.length) as RollupTarget] = num(row.value);
+      return out;
+    },
     async maxSeq() {
       // The sequence may be ahead of committed rows; a rollup of a range holding an uncommitted row would miss it, so use committed rows.
       const r = await pool.query('SELECT coalesce(max(seq), 0) AS s FROM telemetry_readings');
@@ -129,7 +136,7 @@ export function createPgTelemetryStore(pool: pg.Pool): TelemetryStore {
         }
       };
       take(toLatest((await pool.query('SELECT sensor_key, ts, value FROM telemetry_latest')).rows));
-      const w = await watermark();
+      const w = await watermark('latest');
       take(toLatest((await pool.query(latestSince, [w, Number.MAX_SAFE_INTEGER])).rows));
       return [...out.values()];
     },
@@ -144,25 +151,27 @@ export function createPgTelemetryStore(pool: pg.Pool): TelemetryStore {
       const latest = toLatest((await pool.query(latestSince, [fromSeq, toSeq])).rows);
       return { minutes, latest };
     },
-    async applyRollup(expected, next, deltas: RollupDeltas) {
+    async applyRollup(expected, next, delta) {
       return inTx(async (c) => {
-        const cur = await c.query("SELECT value FROM telemetry_state WHERE name = 'rollup_seq' FOR UPDATE");
+        const name = `watermark_${delta.target}`;
+        const cur = await c.query('SELECT value FROM telemetry_state WHERE name = $1 FOR UPDATE', [name]);
         if (num(cur.rows[0]?.value ?? 0) !== expected) return false;
-        for (const step of Object.keys(ROLLUP_TABLES) as RollupStep[]) {
-          const list = deltas[step];
-          if (list.length === 0) continue;
-          await c.query(upsertSql(ROLLUP_TABLES[step]), [
-            list.map((b) => b.sensorKey), list.map((b) => b.start), list.map((b) => b.min), list.map((b) => b.max), list.map((b) => b.sum), list.map((b) => b.count),
+        if (delta.target === 'latest') {
+          const l = delta.rows;
+          if (l.length) {
+            await c.query(
+              `INSERT INTO telemetry_latest (sensor_key, ts, value) SELECT * FROM unnest($1::int[], $2::bigint[], $3::float8[])
+               ON CONFLICT (sensor_key) DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts > telemetry_latest.ts`,
+              [l.map((x) => x.sensorKey), l.map((x) => x.ts), l.map((x) => x.value)],
+            );
+          }
+        } else if (delta.rows.length) {
+          const b = delta.rows;
+          await c.query(upsertSql(ROLLUP_TABLES[delta.target]), [
+            b.map((x) => x.sensorKey), b.map((x) => x.start), b.map((x) => x.min), b.map((x) => x.max), b.map((x) => x.sum), b.map((x) => x.count),
           ]);
         }
-        if (deltas.latest.length) {
-          await c.query(
-            `INSERT INTO telemetry_latest (sensor_key, ts, value) SELECT * FROM unnest($1::int[], $2::bigint[], $3::float8[])
-             ON CONFLICT (sensor_key) DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts > telemetry_latest.ts`,
-            [deltas.latest.map((l) => l.sensorKey), deltas.latest.map((l) => l.ts), deltas.latest.map((l) => l.value)],
-          );
-        }
-        await c.query("UPDATE telemetry_state SET value = $1 WHERE name = 'rollup_seq'", [next]);
+        await c.query('UPDATE telemetry_state SET value = $1 WHERE name = $2', [next, name]);
         return true;
       });
     },

@@ -6,7 +6,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Bucket, InsertOutcome, ReadingColumns, RollupStep } from './types.js';
-import { ROLLUP_TABLES, type BucketRow, type LatestRow, type RollupDeltas, type TelemetryStore } from './store.js';
+import { ROLLUP_TABLES, TIME_SLICE_MS as SLICE } from './schema.js';
+import { ROLLUP_TARGETS, type BucketRow, type LatestRow, type RollupTarget, type TelemetryStore } from './store.js';
 
 /** Rows per multi-row INSERT (3 parameters each). */
 const CHUNK = 128;
@@ -64,7 +65,7 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
   };
 
   const rawSeries = db.prepare(`WITH RECURSIVE s(b) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT b + 1 FROM s WHERE b < ?)
-    SELECT r.ts, r.value FROM s CROSS JOIN telemetry_readings r ON r.ts / 1000 = s.b AND r.sensor_key = ?
+    SELECT r.ts, r.value FROM s CROSS JOIN telemetry_readings r ON r.ts / ${SLICE} = s.b AND r.sensor_key = ?
     WHERE r.ts >= ? AND r.ts < ? LIMIT ?`).raw();
   const rollupSeries = Object.fromEntries(Object.entries(ROLLUP_TABLES).map(([step, t]) => [step, db.prepare(
     `SELECT bucket_start, vmin, vmax, vsum, vcount FROM ${t} WHERE sensor_key = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start LIMIT ?`,
@@ -86,8 +87,9 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
     `SELECT bucket_start, min(vmin), max(vmax), sum(vsum), sum(vcount) FROM ${t}
      WHERE sensor_key IN (SELECT value FROM json_each(?)) AND bucket_start >= ? AND bucket_start < ? GROUP BY bucket_start ORDER BY bucket_start`,
   ).raw()])) as Record<RollupStep, BetterSqlite3.Statement>;
-  const getWatermark = db.prepare("SELECT value FROM telemetry_state WHERE name = 'rollup_seq'").pluck();
-  const setWatermark = db.prepare("UPDATE telemetry_state SET value = ? WHERE name = 'rollup_seq'");
+  const getWatermark = db.prepare('SELECT value FROM telemetry_state WHERE name = ?').pluck();
+  const setWatermark = db.prepare('UPDATE telemetry_state SET value = ? WHERE name = ?');
+  const watermarkOf = (t: RollupTarget): number => (getWatermark.get(`watermark_${t}`) as number | undefined) ?? 0;
   const latestSnapshot = db.prepare('SELECT sensor_key, ts, value FROM telemetry_latest').raw();
   // One max() aggregate: SQLite takes the bare column (value) from the row holding the max.
   const latestSince = db.prepare('SELECT sensor_key, max(ts), value FROM telemetry_readings WHERE seq > ? AND seq <= ? GROUP BY sensor_key').raw();
@@ -101,9 +103,9 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
   const upsertLatest = db.prepare(`INSERT INTO telemetry_latest (sensor_key, ts, value) VALUES (?,?,?)
     ON CONFLICT (sensor_key) DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts > telemetry_latest.ts`);
   const deleteRawKeys = db.prepare(`DELETE FROM telemetry_readings WHERE seq IN (SELECT seq FROM telemetry_readings
-    WHERE ts / 1000 < ? AND ts < ? AND sensor_key IN (SELECT value FROM json_each(?)) AND +seq <= ? LIMIT ?)`);
+    WHERE ts / ${SLICE} < ? AND ts < ? AND sensor_key IN (SELECT value FROM json_each(?)) AND +seq <= ? LIMIT ?)`);
   const deleteRawAll = db.prepare(`DELETE FROM telemetry_readings WHERE seq IN (SELECT seq FROM telemetry_readings
-    WHERE ts / 1000 < ? AND ts < ? AND +seq <= ? LIMIT ?)`);
+    WHERE ts / ${SLICE} < ? AND ts < ? AND +seq <= ? LIMIT ?)`);
   const deleteRollup = Object.fromEntries(Object.entries(ROLLUP_TABLES).map(([step, t]) => [step, db.prepare(
     `DELETE FROM ${t} WHERE sensor_key IN (SELECT value FROM json_each(?)) AND bucket_start < ?`,
   )])) as Record<RollupStep, BetterSqlite3.Statement>;
@@ -117,7 +119,7 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
     busy: () => db.inTransaction,
 
     async rawSeries(key, from, to, limit) {
-      const rows = rawSeries.all(Math.floor(from / 1000), Math.floor((to - 1) / 1000), key, from, to, limit) as Array<[number, number]>;
+      const rows = rawSeries.all(Math.floor(from / SLICE), Math.floor((to - 1) / SLICE), key, from, to, limit) as Array<[number, number]>;
       const out = rows.map(([ts, value]) => ({ ts, value }));
       return out.sort((a, b) => a.ts - b.ts);
     },
@@ -133,8 +135,10 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
       return toBucketRows(aggregate[step].all(JSON.stringify(keys), from, to) as Row[]);
     },
 
-    watermark: async () => (getWatermark.get() as number | undefined) ?? 0,
+    watermark: async (t) => watermarkOf(t),
+    watermarks: async () => Object.fromEntries(ROLLUP_TARGETS.map((t) => [t, watermarkOf(t)])) as Record<RollupTarget, number>,
     maxSeq: async () => seqNow(),
+    currentSeq: seqNow,
     async loadLatest() {
       const out = new Map<number, LatestRow>();
       const take = (rows: Row[]) => {
@@ -144,7 +148,7 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
         }
       };
       take(latestSnapshot.all() as Row[]);
-      take(latestSince.all((getWatermark.get() as number | undefined) ?? 0, Number.MAX_SAFE_INTEGER) as Row[]);
+      take(latestSince.all(watermarkOf('latest'), Number.MAX_SAFE_INTEGER) as Row[]);
       return [...out.values()];
     },
 
@@ -155,21 +159,21 @@ export function createSqliteTelemetryStore(db: BetterSqlite3.Database): Telemetr
       const latest = (latestSince.all(fromSeq, toSeq) as Array<[number, number, number]>).map(([sensorKey, ts, value]) => ({ sensorKey, ts, value }));
       return { minutes: m, latest };
     },
-    async applyRollup(expected, next, deltas: RollupDeltas) {
+    async applyRollup(expected, next, delta) {
       return tx(() => {
-        if (((getWatermark.get() as number | undefined) ?? 0) !== expected) return false;
-        for (const step of Object.keys(ROLLUP_TABLES) as RollupStep[]) {
-          const st = upsert[step];
-          for (const b of deltas[step]) st.run(b.sensorKey, b.start, b.min, b.max, b.sum, b.count);
+        if (watermarkOf(delta.target) !== expected) return false;
+        if (delta.target === 'latest') for (const l of delta.rows) upsertLatest.run(l.sensorKey, l.ts, l.value);
+        else {
+          const st = upsert[delta.target];
+          for (const b of delta.rows) st.run(b.sensorKey, b.start, b.min, b.max, b.sum, b.count);
         }
-        for (const l of deltas.latest) upsertLatest.run(l.sensorKey, l.ts, l.value);
-        setWatermark.run(next);
+        setWatermark.run(next, `watermark_${delta.target}`);
         return true;
       });
     },
 
     async deleteRaw(keys, before, maxSeq, limit) {
-      const sec = Math.ceil(before / 1000);
+      const sec = Math.ceil(before / SLICE);
       return tx(() => (keys ? deleteRawKeys.run(sec, before, JSON.stringify(keys), maxSeq, limit) : deleteRawAll.run(sec, before, maxSeq, limit)).changes);
     },
     async deleteRollups(step, keys, before) {

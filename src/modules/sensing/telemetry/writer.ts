@@ -114,7 +114,9 @@ export class GroupCommitWriter {
     const cols = batch.map((p) => p.cols);
     let outcomes: InsertOutcome[];
     try {
-      outcomes = await this.sink.insert(cols);
+      // A synchronous store (SQLite) is not awaited: nothing may run between its commit and onCommitted.
+      const r = this.sink.insert(cols);
+      outcomes = r instanceof Promise ? await r : r;
     } catch (err) {
       this.o.onError(err);
       const e = new AppError(503, 'STORE_UNAVAILABLE', 'The readings could not be stored right now; nothing was acknowledged, send them again', { retryAfterS: 1 });

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:classify`: trains the event classifier on the train split,
+ * evaluates it on the held-out split (never trained on) and on the probe set
+ * (reports in another voice: dialect, typos, mixed zh/en), and times
+ * prediction. The last line is one JSON object.
+ *
+ *   --cv       also run 5-fold cross-validation over the train split for a
+ *              small grid of settings (how the defaults were chosen)
+ *   --errors   list the misclassified held-out and probe reports
+ */
+import { loadCategories, loadCorpus, readModel } from '../src/modules/events/classifier/corpus.js';
+import { crossValidate, evaluate, type Evaluation } from '../src/modules/events/classifier/evaluate.logic.js';
+import { classify, parseModel, prepareModel, serialiseModel, trainClassifier, type PreparedModel } from '../src/modules/events/classifier/model.logic.js';
+import type { Classification, FeatureOptions, LabelledReport, TrainOptions } from '../src/modules/events/classifier/types.js';
+
+const args = new Set(process.argv.slice(2));
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+const categories = await loadCategories();
+const codes = categories.map((c) => c.code);
+const [train, heldout, probe] = await Promise.all([loadCorpus('train'), loadCorpus('heldout'), loadCorpus('probe')]);
+out(`corpus: ${train.length} train, ${heldout.length} held out, ${probe.length} probe; ${codes.length} categories`);
+
+if (args.has('--cv')) runGrid(train);
+
+const t0 = performance.now();
+const trained = trainClassifier({ examples: train, categories });
+const trainMs = performance.now() - t0;
+// Evaluate what would be shipped: the model after its JSON round trip.
+const pm = prepareModel(parseModel(serialiseModel(trained)));
+const modelKb = serialiseModel(trained).length / 1024;
+out(`trained in ${(trainMs / 1000).toFixed(2)} s: ${trained.vocab.length} features, model ${modelKb.toFixed(0)} KiB, version ${trained.version}`);
+
+const predictAll = (m: PreparedModel, reports: readonly LabelledReport[]) => reports.map((r) => classify(m, r.text));
+const held = evaluate(heldout, predictAll(pm, heldout), codes);
+const prb = evaluate(probe, predictAll(pm, probe), codes);
+
+// Time prediction over every held-out and probe text, several passes after a warm-up.
+const texts = [...heldout, ...probe].map((r) => r.text);
+for (const t of texts) classify(pm, t);
+const passes = 5;
+const t1 = performance.now();
+for (let i = 0; i < passes; i++) for (const t of texts) classify(pm, t);
+const usPerReport = ((performance.now() - t1) * 1000) / (passes * texts.length);
+
+printEvaluation('held-out split', held);
+out();
+out(`probe (unseen voice): accuracy ${pct(prb.accuracy)}, top-3 ${pct(prb.top3)}, urgent P ${pct(prb.urgent.precision)} R ${pct(prb.urgent.recall)} (n=${prb.n})`);
+for (const lang of ['zh', 'en', 'mixed'] as const) {
+  const subset = heldout.filter((r) => r.lang === lang);
+  if (subset.length) out(`held-out ${lang}: accuracy ${pct(evaluate(subset, predictAll(pm, subset), codes).accuracy)} (n=${subset.length})`);
+}
+try {
+  const committed = prepareModel(await readModel());
+  const c = evaluate(heldout, predictAll(committed, heldout), codes);
+  const cp = evaluate(probe, predictAll(committed, probe), codes);
+  out(`committed model ${committed.model.version}: held-out ${pct(c.accuracy)}, probe ${pct(cp.accuracy)}`);
+} catch (err) {
+  out(`committed model: not loaded (${(err as Error).message})`);
+}
+out(`training ${(trainMs / 1000).toFixed(2)} s; prediction ${usPerReport.toFixed(0)} µs per report`);
+if (args.has('--errors')) {
+  for (const [name, ev] of [['held-out', held], ['probe', prb]] as const) {
+    out(`\n${name} errors:`);
+    for (const e of ev.errors) out(`  ${e.expected} → ${e.got} (${e.confidence.toFixed(2)}): ${e.text}`);
+  }
+}
+out(
+  JSON.stringify({
+    bench: 'classify',
+    accuracy: round(held.accuracy),
+    top3: round(held.top3),
+    urgent_f1: round(held.urgent.f1),
+    us_per_report: Math.round(usPerReport),
+    probe_accuracy: round(prb.accuracy),
+    probe_top3: round(prb.top3),
+    train_s: round(trainMs / 1000),
+    model_version: trained.version,
+  }),
+);
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function printEvaluation(name: string, ev: Evaluation): void {
+  out();
+  out(`${name}: accuracy ${pct(ev.accuracy)}, top-3 ${pct(ev.top3)} (n=${ev.n})`);
+  out(`urgency: precision ${pct(ev.urgent.precision)}, recall ${pct(ev.urgent.recall)}, F1 ${pct(ev.urgent.f1)} (tp ${ev.urgent.tp}, fp ${ev.urgent.fp}, fn ${ev.urgent.fn})`);
+  out('recall per category:');
+  const rows = ev.categories.map((c) => {
+    const r = ev.recall[c];
+    return `${c.padEnd(22)} ${r ? `${r.correct}/${r.total}`.padStart(5) : ''} ${r ? pct(r.recall).padStart(6) : ''}`;
+  });
+  for (let i = 0; i < rows.length; i += 2) out(`  ${rows[i] ?? ''}    ${rows[i + 1] ?? ''}`);
+  out('confusion (rows: true, columns: predicted; "." = 0):');
+  out(`      ${ev.categories.map((_, i) => String(i).padStart(3)).join('')}`);
+  ev.confusion.forEach((row, i) => {
+    out(`  ${String(i).padStart(2)}  ${row.map((n) => (n ? String(n) : '.').padStart(3)).join('')}  ${ev.categories[i] ?? ''}`);
+  });
+}
+
+function runGrid(examples: LabelledReport[]): void {
+  const grid: Array<{ name: string; features?: Partial<FeatureOptions>; train?: Partial<TrainOptions> }> = [
+    { name: 'defaults' },
+    { name: 'no zh chars', features: { zhChars: false } },
+    { name: 'no zh words', features: { zhWords: false } },
+    { name: 'no en bigrams', features: { enBigrams: false } },
+    { name: 'minDf 1', features: { minDf: 1 } },
+    { name: 'minDf 3', features: { minDf: 3 } },
+    { name: 'l2 1e-3', train: { l2: 1e-3 } },
+    { name: 'l2 1e-5', train: { l2: 1e-5 } },
+    { name: 'l2 0', train: { l2: 0 } },
+    { name: 'epochs 15', train: { epochs: 15 } },
+    { name: 'epochs 60', train: { epochs: 60 } },
+    { name: 'lr 0.05', train: { learningRate: 0.05 } },
+  ];
+  out('5-fold cross-validation on the train split:');
+  for (const g of grid) {
+    const t = performance.now();
+    const cv = crossValidate(examples, codes, 5, 7, (tr) => {
+      const m = prepareModel(trainClassifier({ examples: tr, categories, features: g.features, train: g.train }));
+      return (text: string): Classification => classify(m, text);
+    });
+    out(`  ${g.name.padEnd(16)} accuracy ${pct(cv.accuracy)}  top-3 ${pct(cv.top3)}  urgent F1 ${pct(cv.urgentF1)}  (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  }
+}
