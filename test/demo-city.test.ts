@@ -59,7 +59,7 @@ describe('the demo city', () => {
     await city?.destroy();
   });
 
-  it('builds districts, streets, grids and at least 2,000 sensors of all 12 classes', () => {
+  it('builds districts, streets, grids and at least 2,000 sensors of all 12 classes', async () => {
     expect(report.districts).toBeGreaterThanOrEqual(2);
     expect(report.streets).toBeGreaterThan(report.districts);
     expect(report.grids).toBeGreaterThan(report.streets);
@@ -68,8 +68,11 @@ describe('the demo city', () => {
     const demo = [...city.services.sensing.directory.all()].filter((s) => s.id.startsWith('s-'));
     expect(demo.length).toBe(report.sensors);
     expect(new Set(demo.map((s) => s.class)).size).toBe(12);
-    // located in the org tree derived from the same map
+    // located in the org tree derived from the same map, with rain gauges in every district
     expect(demo.filter((s) => s.orgPath).length / demo.length).toBeGreaterThan(0.95);
+    for (const d of await city.services.auth.list({ level: 'district' })) {
+      expect(demo.some((s) => s.class === 'rainfall' && s.orgPath?.includes(`/${d.id}/`)), d.id).toBe(true);
+    }
   });
 
   it('creates a demo user for every role, and each can sign in', async () => {
@@ -179,6 +182,14 @@ describe('the demo city', () => {
     expect(items.map((i) => i.kind).sort()).toEqual(['congestion', 'fire', 'pipe_burst', 'sos']);
     const sos = items.find((i) => i.kind === 'sos')!;
     expect((await latest('sos')).get(sos.sensorIds[0]!)).toBe(1);
+    // a storm over one district rains on that district's gauges only
+    const district = (await city.services.auth.list({ level: 'district' }))[0]!;
+    const storm = await api('POST', '/api/v1/sim/incidents', 'dispatcher', { kind: 'rainstorm', area: district.id });
+    expect(storm.statusCode, storm.body).toBe(201);
+    const hit = storm.json().sensorIds as string[];
+    expect(hit.length).toBeGreaterThan(0);
+    for (const id of hit) expect(city.services.sensing.directory.byId(id)!.orgPath).toContain(`/${district.id}/`);
+    items.push(storm.json());
     for (const i of items) expect((await api('DELETE', `/api/v1/sim/incidents/${i.id}`, 'admin')).statusCode).toBe(200);
     expect((await api('GET', '/api/v1/sim/incidents', 'admin')).json().items).toEqual([]);
     const status = await api('GET', '/api/v1/sim/status', 'dispatcher');

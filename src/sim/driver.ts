@@ -18,7 +18,7 @@ import { definitionFor } from '../modules/sensing/classes.js';
 import type { SensingService, WireReading } from '../modules/sensing/types.js';
 import { projection, type Projection } from './geometry.logic.js';
 import { elapsedMin, incidentEffects, isFinished, parseIncidentRequest, planIncident, type FleetSensor } from './incidents.logic.js';
-import { sensorValue, timeContext, type SensorSpec } from './model.logic.js';
+import { readingTimes, sensorValue, timeContext, type SensorSpec } from './model.logic.js';
 import type { Placement } from './placement.logic.js';
 import { createRng, gaussian } from './random.logic.js';
 import type { Incident } from './types.js';
@@ -106,15 +106,11 @@ export function createDriver(d: DriverDeps) {
     stats.ticks++;
     const ctx = timeContext(now, d.timeZone);
     const fx = incidentEffects(live, fleet);
-    const period = 1000 / rate;
     const batch: WireReading[] = [];
     for (let i = 0; i < fleet.length; i++) {
       const s = fleet[i]!;
       // Each sensor reports on its own phase, so readings spread over the second.
-      const phase = s.profile.seed * period;
-      for (let k = Math.floor((now - span - phase) / period) + 1; k * period + phase <= now; k++) {
-        batch.push({ sensor: s.id, ts: Math.round(k * period + phase), value: sensorValue(s, ctx, gaussian(rng), fx.get(i)) });
-      }
+      for (const ts of readingTimes(now, span, rate, s.profile.seed)) batch.push({ sensor: s.id, ts, value: sensorValue(s, ctx, gaussian(rng), fx.get(i)) });
     }
     const result: TickResult = { sent: 0, accepted: 0, rejected: 0, skipped: false };
     for (let i = 0; i < batch.length; i += d.maxBatchReadings) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricsOf } from '../modules/sensing/classes.js';
 import { SENSOR_CLASSES } from '../modules/sensing/types.js';
-import { activity, sensorValue, timeContext, trafficDemand, type SensorSpec, type TimeContext } from './model.logic.js';
+import { activity, readingTimes, sensorValue, timeContext, trafficDemand, type SensorSpec, type TimeContext } from './model.logic.js';
 import { createRng, gaussian } from './random.logic.js';
 
 // 2026-11-23 is a Monday, 2026-11-28 a Saturday.
@@ -79,6 +79,27 @@ describe('plausible ranges', () => {
           expect(v, `${c}/${def.metric}`).toBeLessThanOrEqual(Math.min(def.max, hi));
         }
       }
+    }
+  });
+});
+
+describe('readingTimes', () => {
+  const T = Date.UTC(2026, 10, 23, 8);
+  it('gives `rate` distinct instants per second, inside the span', () => {
+    expect(readingTimes(T, 1000, 1, 0.25)).toEqual([T - 750]);
+    const five = readingTimes(T, 1000, 5, 0.5);
+    expect(five).toHaveLength(5);
+    expect(new Set(five).size).toBe(5);
+    for (const t of five) expect(t > T - 1000 && t <= T).toBe(true);
+    expect(readingTimes(T, 1000, 0, 0.5)).toEqual([]);
+  });
+
+  it('neither repeats nor misses instants across consecutive ticks, also below one per second', () => {
+    for (const rate of [0.5, 1, 3]) {
+      const all: number[] = [];
+      for (let t = T; t < T + 10_000; t += 250) all.push(...readingTimes(t + 250, 250, rate, 0.37));
+      expect(new Set(all).size, `rate ${rate}`).toBe(all.length);
+      expect(all.length, `rate ${rate}`).toBe(10 * rate);
     }
   });
 });

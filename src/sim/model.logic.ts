@@ -118,6 +118,20 @@ export function backgroundRain(t: number, seed: number): number {
 }
 
 /**
+ * When a sensor reporting `rate` times a second on its own phase (0..1 of a
+ * period) reports within (now - spanMs, now]: consecutive spans never repeat
+ * or miss an instant, so readings neither duplicate nor gap.
+ */
+export function readingTimes(now: number, spanMs: number, rate: number, phase: number): number[] {
+  if (rate <= 0 || spanMs <= 0) return [];
+  const period = 1000 / rate;
+  const offset = phase * period;
+  const out: number[] = [];
+  for (let k = Math.floor((now - spanMs - offset) / period) + 1; k * period + offset <= now; k++) out.push(Math.round(k * period + offset));
+  return out;
+}
+
+/**
  * The reading of one sensor. `noise` is a standard normal deviate drawn by the
  * caller (so the model stays pure); the result is clamped to the metric's range.
  */

@@ -22,7 +22,7 @@ import type { CategoryInfo, Classification, ClassifierModel, FeatureOptions, Lab
 
 export const MODEL_FORMAT = 'cityops-classifier/1';
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 30, batchSize: 32, learningRate: 0.02, l2: 1e-4, urgentL2: 1e-4, seed: 12345 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 30, batchSize: 32, learningRate: 0.02, l2: 1e-4, urgentL2: 1e-4, urgentBalance: 0.5, urgentFeatures: 'all', seed: 12345 };
 
 /** Stored weights are rounded: a smaller model file, no measurable change in accuracy. */
 const WEIGHT_DECIMALS = 1e4;
@@ -57,7 +57,8 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
   const tokens = input.examples.map((e) => tokenize(e.text, features, compiled));
   const vocab = buildVocabulary(tokens, features.minDf);
   const scale = featureScale(vocab.terms, features);
-  const X = tokens.map((t) => vectorize(t, vocab.index, vocab.idf, scale));
+  const blocks = featureBlocks(vocab.terms, features);
+  const X = tokens.map((t) => vectorize(t, vocab.index, vocab.idf, scale, blocks));
   const v = vocab.terms.length;
   const k = categories.length;
   const adam: AdamOptions = { epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, l2: train.l2, seed: train.seed };
@@ -66,8 +67,11 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
   const urgentFlags = input.examples.map((e) => e.urgent);
   const logOdds = categoryLogOdds(labels, urgentFlags, k);
   const hoursPrior = input.categories.map((c) => hoursPriorOf(c));
-  const Xu = X.map((x, i) => withPriors(x, v, logOdds[labels[i] ?? 0] ?? 0, hoursPrior[labels[i] ?? 0] ?? 0));
-  const urgent = trainBinary(Xu, urgentFlags, v + 2, { ...adam, l2: train.urgentL2, seed: train.seed + 1 });
+  const keep = urgentMask(vocab.terms, train);
+  const Xu = X.map((x, i) => withPriors(masked(x, keep), v, logOdds[labels[i] ?? 0] ?? 0, hoursPrior[labels[i] ?? 0] ?? 0));
+  const positives = urgentFlags.filter(Boolean).length;
+  const ratio = positives > 0 ? (urgentFlags.length - positives) / positives : 1;
+  const urgent = trainBinary(Xu, urgentFlags, v + 2, { ...adam, l2: train.urgentL2, seed: train.seed + 1 }, ratio ** train.urgentBalance);
 
   const body: Omit<ClassifierModel, 'version'> = {
     format: MODEL_FORMAT,
@@ -89,6 +93,11 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
     },
   };
   return { ...body, version: modelVersion(body) };
+}
+
+function featureBlocks(terms: readonly string[], features: FeatureOptions): Uint8Array | undefined {
+  if (!features.blockNorm) return undefined;
+  return Uint8Array.from(terms, (t) => (t.startsWith(TOKEN_KINDS.concept) || t.startsWith(TOKEN_KINDS.cue) ? 1 : 0));
 }
 
 function featureScale(terms: readonly string[], features: FeatureOptions): Float64Array {
@@ -120,6 +129,24 @@ export function hoursPriorOf(c: CategoryInfo): number {
   return Math.log(24 / Math.max(c.urgentHours, 0.5)) / Math.log(24);
 }
 
+/** 1 for features the urgency model may use. */
+function urgentMask(terms: readonly string[], train: TrainOptions): Uint8Array {
+  if (train.urgentFeatures === 'all') return new Uint8Array(terms.length).fill(1);
+  return Uint8Array.from(terms, (t) => (t.startsWith(TOKEN_KINDS.concept) || t.startsWith(TOKEN_KINDS.cue) ? 1 : 0));
+}
+
+function masked(x: SparseVector, keep: Uint8Array): SparseVector {
+  const idx: number[] = [];
+  const val: number[] = [];
+  x.idx.forEach((j, n) => {
+    if (keep[j]) {
+      idx.push(j);
+      val.push(x.val[n] ?? 0);
+    }
+  });
+  return { idx, val };
+}
+
 function withPriors(x: SparseVector, v: number, logOdds: number, hours: number): SparseVector {
   return { idx: [...x.idx, v, v + 1], val: [...x.val, logOdds, hours] };
 }
@@ -135,6 +162,7 @@ export interface PreparedModel {
   index: Map<string, number>;
   concepts: CompiledConcepts;
   scale: Float64Array;
+  blocks: Uint8Array | undefined;
   weights: Float64Array;
   bias: Float64Array;
   urgentWeights: Float64Array;
@@ -146,6 +174,7 @@ export function prepareModel(model: ClassifierModel): PreparedModel {
     index: indexOf(model.vocab),
     concepts: compileConcepts(model.concepts),
     scale: featureScale(model.vocab, model.features),
+    blocks: featureBlocks(model.vocab, model.features),
     weights: Float64Array.from(model.weights),
     bias: Float64Array.from(model.bias),
     urgentWeights: Float64Array.from(model.urgency.weights),
@@ -155,7 +184,7 @@ export function prepareModel(model: ClassifierModel): PreparedModel {
 /** Classifies one report text. Empty or featureless text still answers (the priors decide, with low confidence). */
 export function classify(pm: PreparedModel, text: string): Classification {
   const { model } = pm;
-  const x = vectorize(tokenize(text, model.features, pm.concepts), pm.index, model.idf, pm.scale);
+  const x = vectorize(tokenize(text, model.features, pm.concepts), pm.index, model.idf, pm.scale, pm.blocks);
   const k = model.categories.length;
   const p = softmaxScores(x, pm.weights, pm.bias, new Float64Array(k));
   const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (p[b] ?? 0) - (p[a] ?? 0) || a - b);

@@ -18,7 +18,7 @@ export interface CompiledConcepts {
 const NO_CONCEPTS: CompiledConcepts = { zh: [], en: new Map() };
 
 /** Feature-kind prefixes. */
-export const TOKEN_KINDS = { zhWord: 'w:', zhBigram: 'b:', zhChar: 'c:', enWord: 'e:', enBigram: 'f:', concept: 'k:' } as const;
+export const TOKEN_KINDS = { zhWord: 'w:', zhBigram: 'b:', zhChar: 'c:', enWord: 'e:', enBigram: 'f:', concept: 'k:', cue: 'p:' } as const;
 
 const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_RUN = /\p{Script=Han}+/gu;
@@ -26,7 +26,7 @@ const LATIN_WORD = /[a-z]+(?:'[a-z]+)?/g;
 
 // Function words carry no topic; keeping them only adds noise to small corpora.
 const ZH_STOP_WORDS = new Set(
-  ('的 了 是 在 我 我们 你 您 他 她 它 他们 就 都 也 还 很 有 和 与 及 吧 啊 呀 呢 吗 嘛 么 这 那 这个 那个 一个 一下 一些 个 着 把 被 让 给 对 说 要 会 能 又 再 去 来 到 请 您好 麻烦 谢谢 什么 怎么 已经 现在 每天 一直 好几 没有 就是 但是 因为 所以 可以')
+  ('的 了 是 在 我 我们 你 您 他 她 它 他们 就 都 也 还 很 有 和 与 及 吧 啊 呀 呢 吗 嘛 么 这 那 这个 那个 一个 一下 一些 个 着 把 被 让 给 对 说 要 会 能 又 再 去 来 到 请 您好 麻烦 谢谢 什么 怎么 每天 一直 好几 没有 就是 但是 因为 所以 可以')
     .split(' '),
 );
 const ZH_STOP_CHARS = new Set('的了是在我你您他她它就都也还很和吧啊呀呢吗嘛么这那个着把被给一'.split(''));
@@ -34,7 +34,7 @@ const EN_STOP_WORDS = new Set(
   ('a an the and or but is are was were be been being am it its it\'s this that these those there here of to in on at for with from by as ' +
     'i my me mine we our us you your he his him she her they them their have has had do does did done so just very can could would will ' +
     'should please hi hello thanks thank all any some up out about into over than then what when where who which how why if again also ' +
-    'im i\'m i\'ve don\'t there\'s get got one two still now even only every')
+    'im i\'m i\'ve don\'t there\'s get got one two even only every')
     .split(' '),
 );
 
@@ -101,6 +101,8 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES, 
   }
   latinParts.push(norm.slice(last));
   for (const part of latinParts) englishTokens(part, opts, concepts, out);
+  // Exclamations and questions say something about urgency (and inquiries) whatever the language.
+  for (const m of norm.matchAll(/!+|\?+/g)) out.push(TOKEN_KINDS.cue + (m[0].startsWith('!') ? '!' : '?'));
   return out;
 }
 
@@ -149,6 +151,7 @@ function englishTokens(part: string, opts: FeatureOptions, concepts: CompiledCon
 /** A token as a person would read it in an explanation ("e:flood" → "flood", "f:gas_smell" → "gas smell"). */
 export function displayToken(token: string): string {
   const body = token.slice(2);
+  if (token.startsWith(TOKEN_KINDS.cue)) return token.slice(2);
   if (token.startsWith(TOKEN_KINDS.concept)) return `[${body.replace(/_/g, ' ')}]`;
   return token.startsWith(TOKEN_KINDS.enBigram) ? body.replace('_', ' ') : body;
 }

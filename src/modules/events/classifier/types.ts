@@ -35,6 +35,8 @@ export interface FeatureOptions {
   minDf: number;
   /** Multiplier of thesaurus-concept features before normalisation (0 turns them off). */
   conceptWeight: number;
+  /** Normalise n-gram features and concept/cue features separately (each block has unit length before weighting). */
+  blockNorm?: boolean;
 }
 
 /** Knobs of the optimiser. */
@@ -46,6 +48,13 @@ export interface TrainOptions {
   l2: number;
   /** L2 penalty of the urgency model. */
   urgentL2: number;
+  /**
+   * Loss weight of urgent examples relative to the rest, as a power of the
+   * class ratio: 0 = unweighted, 1 = fully balanced, 0.5 = square root.
+   */
+  urgentBalance: number;
+  /** Features the urgency model sees: all of them, or only thesaurus concepts and cues (fewer, more general). */
+  urgentFeatures: 'all' | 'concepts';
   seed: number;
 }
 

@@ -76,7 +76,7 @@ export function createTelemetry(
 
   return {
     migrations,
-    registerRoutes: (app) => registerTelemetryRoutes(app, ingest, queries),
+    registerRoutes: (app) => registerTelemetryRoutes(app, ingest, queries, { saturated: () => ingestService.writer.backlog() >= options.maxQueuedRows }),
     async start() {
       for (const l of await store().loadLatest()) latest.offer(l.sensorKey, l.ts, l.value);
       maintenance.start();
@@ -84,6 +84,8 @@ export function createTelemetry(
     async stop() {
       await maintenance.stop();
       await ingestService.writer.close();
+      // Persist what the rollups gathered in memory, so the next start has little to read back.
+      await maintenance.rollupNow().catch((err: unknown) => k.log.warn({ err }, 'telemetry: final rollup failed; the next start catches up'));
     },
     ingest: (batch, principal) => ingest(batch, principal),
     latest,

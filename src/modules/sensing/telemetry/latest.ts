@@ -45,6 +45,17 @@ export class LatestStore implements LatestValues {
     return { ts, value: this.values[key]! };
   }
 
+  /** The latest timestamp held for a sensor, NaN when none; with valueAt, reads without allocating. */
+  tsAt(key: number): number {
+    if (key < 0 || key >= DENSE_LIMIT) return this.sparse.get(key)?.ts ?? NaN;
+    return key < this.ts.length ? this.ts[key]! : NaN;
+  }
+
+  valueAt(key: number): number {
+    if (key < 0 || key >= DENSE_LIMIT) return this.sparse.get(key)?.value ?? NaN;
+    return key < this.values.length ? this.values[key]! : NaN;
+  }
+
   size(): number {
     return this.count;
   }
@@ -58,5 +69,25 @@ export class LatestStore implements LatestValues {
     values.set(this.values);
     this.ts = ts;
     this.values = values;
+  }
+}
+
+/**
+ * ISO-8601 formatting for many timestamps that mostly share a few seconds
+ * (the latest values): "YYYY-MM-DDTHH:MM:SS." is formatted once per second.
+ */
+export class IsoFormatter {
+  private second = NaN;
+  private prefix = '';
+
+  format(ts: number): string {
+    const ms = ts % 1000;
+    if (ms < 0 || !Number.isInteger(ts)) return new Date(ts).toISOString();
+    const second = ts - ms;
+    if (second !== this.second) {
+      this.second = second;
+      this.prefix = new Date(second).toISOString().slice(0, -4);
+    }
+    return `${this.prefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
   }
 }

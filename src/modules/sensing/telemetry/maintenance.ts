@@ -1,10 +1,17 @@
 /**
- * Background upkeep of the time series (SPEC S3): the rollup worker merges
- * raw readings past the watermark into the minute/hour/day tables (reading
- * in short chunks so ingestion keeps flowing, then one transaction that also
- * moves the watermark: crash-safe, and late readings simply merge into their
- * old buckets); the retention worker deletes raw rows and rollups older than
- * their class keeps them, in small batches.
+ * Background upkeep of the time series (SPEC S3).
+ *
+ * Rollups: every target (the minute, hour and day tables, and the latest
+ * snapshot) has a watermark — the seq up to which it includes raw readings —
+ * moved in the same transaction as its merge, one target per transaction (so
+ * no single commit blocks the event loop for long). Merges combine min, max,
+ * sum and count, so late readings simply join their old buckets. On SQLite
+ * the deltas of freshly committed rows are gathered in memory (RollupFeed);
+ * rows committed before this process started, or after anything went wrong,
+ * are read back from the store in chunks — as always on PostgreSQL.
+ *
+ * Retention: raw rows and rollups older than their class keeps them are
+ * deleted in small batches, raw rows only once every rollup includes them.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.js';
@@ -12,13 +19,13 @@ import { retentionFor } from '../classes.js';
 import { SENSOR_CLASSES, type SensorDirectory } from '../types.js';
 import { RollupFeed } from './feed.js';
 import { BucketAccumulator, coarsen, groupKeys } from './rollup.logic.js';
-import type { LatestRow, TelemetryStore } from './store.js';
-import { ROLLUP_STEPS, STEP_MS, type Bucket, type InsertOutcome, type ReadingColumns, type TelemetryOptions } from './types.js';
+import type { LatestRow, TargetRows, TelemetryStore } from './store.js';
+import { ROLLUP_STEPS, ROLLUP_TARGETS, STEP_MS, type Bucket, type InsertOutcome, type ReadingColumns, type RollupTarget, type TelemetryOptions } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Sensor keys per retention statement. */
 const KEY_CHUNK = 2_000;
-/** Seq span merged in one rollup transaction (in chunks of options.rollupChunkRows). */
+/** Seq span merged per transaction when reading rows back (in chunks of options.rollupChunkRows). */
 const MAX_CHUNKS_PER_APPLY = 20;
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -32,6 +39,17 @@ export interface MaintenanceDeps {
   options: TelemetryOptions;
 }
 
+/** Each target's rows from minute buckets and latest readings. */
+function targetRows(minutes: Bucket[], latest: LatestRow[]): Record<RollupTarget, TargetRows> {
+  const hours = coarsen(minutes, STEP_MS['1h']);
+  return {
+    '1m': { target: '1m', rows: minutes },
+    '1h': { target: '1h', rows: hours },
+    '1d': { target: '1d', rows: coarsen(hours, STEP_MS['1d']) },
+    latest: { target: 'latest', rows: latest },
+  };
+}
+
 export function createMaintenance(d: MaintenanceDeps) {
   const { store, options: o } = d;
   let rolling: Promise<number> | null = null;
@@ -40,28 +58,25 @@ export function createMaintenance(d: MaintenanceDeps) {
   /** In-memory deltas of the rows committed since feed.from (SQLite); null: read rows back from the store. */
   let feed: RollupFeed | null = null;
 
-  async function waitForConnection(): Promise<void> {
+  const apply = async (expected: number, next: number, delta: TargetRows): Promise<boolean> => {
     while (store.busy()) await sleep(2);
-  }
-
-  const apply = async (w: number, target: number, minutes: Bucket[], latest: LatestRow[]): Promise<boolean> => {
-    const h1 = coarsen(minutes, STEP_MS['1h']);
-    const d1 = coarsen(h1, STEP_MS['1d']);
-    await waitForConnection();
-    return store.applyRollup(w, target, { '1m': minutes, '1h': h1, '1d': d1, latest });
+    const ok = await store.applyRollup(expected, next, delta);
+    await tick();
+    return ok;
   };
 
-  /** Merge stored rows up to `upTo` by reading them back in chunks (after a restart, and always on PostgreSQL). */
-  async function rollupStored(upTo?: number): Promise<number> {
+  /** Bring every target up to `upTo` by reading stored rows back; targets at the same watermark share each read. */
+  async function rollupStored(upTo: number): Promise<void> {
     for (;;) {
-      const w = await store.watermark();
-      const top = upTo ?? (await store.maxSeq());
-      if (top <= w) return w;
-      const target = Math.min(top, w + o.rollupChunkRows * MAX_CHUNKS_PER_APPLY);
+      const w = await store.watermarks();
+      const lo = Math.min(...ROLLUP_TARGETS.map((t) => w[t]));
+      if (lo >= upTo) return;
+      const above = ROLLUP_TARGETS.map((t) => w[t]).filter((x) => x > lo);
+      const hi = Math.min(upTo, lo + o.rollupChunkRows * MAX_CHUNKS_PER_APPLY, ...above);
       const minutes = new BucketAccumulator();
       const latest = new Map<number, LatestRow>();
-      for (let lo = w; lo < target; lo += o.rollupChunkRows) {
-        const chunk = await store.readChunk(lo, Math.min(target, lo + o.rollupChunkRows));
+      for (let from = lo; from < hi; from += o.rollupChunkRows) {
+        const chunk = await store.readChunk(from, Math.min(hi, from + o.rollupChunkRows));
         for (const b of chunk.minutes) minutes.add(b);
         for (const l of chunk.latest) {
           const cur = latest.get(l.sensorKey);
@@ -69,35 +84,48 @@ export function createMaintenance(d: MaintenanceDeps) {
         }
         await tick();
       }
-      const ok = await apply(w, target, minutes.values(), [...latest.values()]);
-      if (ok && target === top) return target;
-      await tick();
+      const rows = targetRows(minutes.values(), [...latest.values()]);
+      for (const t of ROLLUP_TARGETS) if (w[t] === lo) await apply(lo, hi, rows[t]);
     }
   }
 
-  /** Start a fresh feed at the store's current seq; rows before it are left to rollupStored. Synchronous, so no commit slips between. */
+  /** Start a fresh feed at the store's current seq; earlier rows are left to rollupStored. Synchronous: no commit slips in between. */
   const restartFeed = (capacity?: number) => {
     feed = store.currentSeq ? new RollupFeed(store.currentSeq(), undefined, capacity) : null;
   };
 
   async function rollupOnce(): Promise<number> {
-    if (!feed) return rollupStored();
-    const w = await rollupStored(feed.from);
-    if (w < feed.from || feed.empty) return w;
+    if (!feed) {
+      const top = await store.maxSeq();
+      await rollupStored(top);
+      return top;
+    }
+    await rollupStored(feed.from);
     const f = feed;
+    if (f.empty) return f.from;
+    const w = await store.watermarks();
+    if (ROLLUP_TARGETS.some((t) => w[t] > f.from)) {
+      restartFeed(f.capacity); // another process (or instance) merged past us: our memory would count rows twice
+      return w['1m'];
+    }
+    if (ROLLUP_TARGETS.some((t) => w[t] < f.from)) return f.from; // still catching up; the next run continues
     feed = new RollupFeed(f.to, f.to, f.capacity);
     const { minutes, latest } = f.deltas();
-    let ok = false;
+    const rows = targetRows(minutes, latest);
+    let ok = true;
     try {
-      ok = await apply(f.from, f.to, minutes, latest);
+      for (const t of ROLLUP_TARGETS) ok = (await apply(f.from, f.to, rows[t])) && ok;
+    } catch (err) {
+      ok = false;
+      throw err;
     } finally {
-      // The watermark did not move as expected (or the store failed): forget the memory, read the rows back next time.
+      // A watermark was not where this process left it, or the store failed: forget the memory and read rows back.
       if (!ok) restartFeed(f.capacity);
     }
-    return ok ? f.to : store.watermark();
+    return f.to;
   }
 
-  /** Merge every raw reading stored so far into the rollups; resolves with the new watermark. */
+  /** Merge every raw reading stored so far into the rollups; resolves with the seq they now include. */
   function rollupNow(): Promise<number> {
     if (!rolling) rolling = rollupOnce().finally(() => (rolling = null));
     return rolling;
@@ -105,40 +133,33 @@ export function createMaintenance(d: MaintenanceDeps) {
 
   async function retentionOnce(): Promise<{ raw: number; rollups: number }> {
     const now = d.clock.now();
-    const watermark = await store.watermark();
+    const w = await store.watermarks();
+    const rolledUp = Math.min(...ROLLUP_TARGETS.map((t) => w[t]));
     const refs = [...d.directory.all()];
     let raw = 0;
     let rollups = 0;
-    const byRawDays = groupKeys(refs, (r) => retentionFor(r.class).rawDays);
-    for (const [days, keys] of byRawDays) {
-      for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-        const chunk = keys.slice(i, i + KEY_CHUNK);
-        for (;;) {
-          await waitForConnection();
-          const n = await store.deleteRaw(chunk, now - days * DAY_MS, watermark, o.retentionBatchRows);
-          raw += n;
-          await tick();
-          if (n < o.retentionBatchRows) break;
-        }
+    const deleteRawUntilDone = async (keys: number[] | null, before: number) => {
+      for (;;) {
+        while (store.busy()) await sleep(2);
+        const n = await store.deleteRaw(keys, before, rolledUp, o.retentionBatchRows);
+        raw += n;
+        await tick();
+        if (n < o.retentionBatchRows) return;
       }
+    };
+    for (const [days, keys] of groupKeys(refs, (r) => retentionFor(r.class).rawDays)) {
+      for (let i = 0; i < keys.length; i += KEY_CHUNK) await deleteRawUntilDone(keys.slice(i, i + KEY_CHUNK), now - days * DAY_MS);
     }
     // Rows of sensors no longer registered go once they are older than any class keeps raw data.
-    const longest = Math.max(...SENSOR_CLASSES.map((c) => retentionFor(c).rawDays));
-    for (;;) {
-      await waitForConnection();
-      const n = await store.deleteRaw(null, now - longest * DAY_MS, watermark, o.retentionBatchRows);
-      raw += n;
-      await tick();
-      if (n < o.retentionBatchRows) break;
-    }
+    await deleteRawUntilDone(null, now - Math.max(...SENSOR_CLASSES.map((c) => retentionFor(c).rawDays)) * DAY_MS);
     for (const step of ROLLUP_STEPS) {
-      const days = (c: (typeof refs)[number]) => {
-        const p = retentionFor(c.class);
+      const days = (r: (typeof refs)[number]) => {
+        const p = retentionFor(r.class);
         return step === '1m' ? p.minuteDays : step === '1h' ? p.hourDays : p.dayDays;
       };
       for (const [n, keys] of groupKeys(refs, days)) {
         for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-          await waitForConnection();
+          while (store.busy()) await sleep(2);
           rollups += await store.deleteRollups(step, keys.slice(i, i + KEY_CHUNK), now - n * DAY_MS);
           await tick();
         }
@@ -163,7 +184,7 @@ export function createMaintenance(d: MaintenanceDeps) {
   };
 
   return {
-    /** Feed the rollup with rows just committed (called synchronously after each commit). */
+    /** Feed the rollups with rows just committed (called synchronously after each commit). */
     onCommitted(batches: readonly ReadingColumns[], outcomes: readonly InsertOutcome[]): void {
       if (!feed || !store.currentSeq) return;
       for (let b = 0; b < batches.length; b++) {

@@ -10,7 +10,7 @@ import { badRequest, notFound } from '../../../platform/errors.js';
 import { inBBox, parseBBox, type BBox } from '../../../platform/geo/index.js';
 import { isSensorClass } from '../classes.js';
 import { SENSOR_CLASSES, type SensorDirectory, type SensorRef } from '../types.js';
-import type { LatestStore } from './latest.js';
+import { IsoFormatter, type LatestStore } from './latest.js';
 import { bucketStart, chooseRollup, chooseStep, mergeByStart, toPoints } from './rollup.logic.js';
 import type { BucketRow, TelemetryStore } from './store.js';
 import { STEP_MS, type AggregateResult, type RollupStep, type SeriesResult, type StepParam, type TelemetryOptions } from './types.js';
@@ -56,10 +56,10 @@ export function createQueryService(d: QueryDeps) {
   /** Stored rollups plus not-yet-rolled-up readings, read against one watermark (retried if a rollup commits meanwhile). */
   async function buckets(step: RollupStep, keys: readonly number[], from: number, to: number, stored: () => Promise<BucketRow[]>): Promise<BucketRow[]> {
     for (let attempt = 0; ; attempt++) {
-      const w = await d.store.watermark();
+      const w = await d.store.watermark(step);
       const rolled = await stored();
       const fresh = await d.store.pendingSeries(STEP_MS[step], keys, from, to, w);
-      if ((await d.store.watermark()) === w || attempt >= 3) return mergeByStart(rolled, fresh);
+      if ((await d.store.watermark(step)) === w || attempt >= 3) return mergeByStart(rolled, fresh);
     }
   }
 
@@ -118,18 +118,22 @@ export function createQueryService(d: QueryDeps) {
     return h;
   };
 
+  const iso = new IsoFormatter();
+
   /** The latest value of every matching sensor, already serialised: {"items":[…],"count":n}. */
   function latestJson(q: LatestQuery): string {
     if (q.class !== undefined && !isSensorClass(q.class)) throw badRequest('UNKNOWN_CLASS', `class: one of ${SENSOR_CLASSES.join(', ')}; got "${q.class}"`);
     const bbox: BBox | undefined = q.bbox ? parseBBox(q.bbox) : undefined;
-    const parts: string[] = [];
+    let out = '';
+    let count = 0;
     for (const ref of d.directory.all()) {
       if ((q.class && ref.class !== q.class) || (q.metric && ref.metric !== q.metric) || (q.area && !areaMatch(ref, q.area))) continue;
       if (bbox && !inBBox([ref.lon, ref.lat], bbox)) continue;
-      const l = d.latest.get(ref.key);
-      parts.push(l ? `${head(ref)}"ts":"${new Date(l.ts).toISOString()}","value":${l.value}}` : `${head(ref)}"ts":null,"value":null}`);
+      const ts = d.latest.tsAt(ref.key);
+      out += `${count ? ',' : ''}${head(ref)}${ts === ts ? `"ts":"${iso.format(ts)}","value":${d.latest.valueAt(ref.key)}}` : '"ts":null,"value":null}'}`;
+      count++;
     }
-    return `{"items":[${parts.join(',')}],"count":${parts.length}}`;
+    return `{"items":[${out}],"count":${count}}`;
   }
 
   return { series, aggregate, latestJson };

@@ -16,7 +16,12 @@ export const READ_ROLES: readonly Role[] = ['admin', 'dispatcher', 'handler', 'g
 const tags = ['sensing'];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'], queries: QueryService): void {
+export interface IngestGate {
+  /** True while the writer is too far behind: refuse before reading the body. */
+  saturated(): boolean;
+}
+
+export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'], queries: QueryService, gate: IngestGate): void {
   app.post('/api/v1/readings', {
     config: { access: INGEST_ROLES },
     schema: {
@@ -33,6 +38,12 @@ export function registerTelemetryRoutes(app: App, ingest: IngestService['ingest'
     },
     // Readings are checked by hand (validate.logic.ts): a schema check per item would cost more than storing it.
     validatorCompiler: () => () => true,
+    // Backpressure before the body is read: a busy server should not buffer megabytes it cannot store.
+    onRequest: async (_req, reply) => {
+      if (!gate.saturated()) return;
+      void reply.header('Retry-After', '1');
+      throw new AppError(503, 'SERVICE_BUSY', 'The store is behind; nothing was read or stored — retry after a second (see Retry-After)', { retryAfterS: 1 });
+    },
   }, async (req, reply) => {
     const principal = principalOf(req);
     const type = String(req.headers['content-type'] ?? '');

@@ -5,9 +5,9 @@
  * processes never merge the same readings twice.
  */
 import type pg from 'pg';
-import type { Bucket, InsertOutcome, ReadingColumns, RollupStep } from './types.js';
+import { ROLLUP_TARGETS, type Bucket, type InsertOutcome, type ReadingColumns, type RollupTarget } from './types.js';
 import { ROLLUP_TABLES } from './schema.js';
-import { ROLLUP_TARGETS, type BucketRow, type LatestRow, type RollupTarget, type TelemetryStore } from './store.js';
+import type { BucketRow, LatestRow, TelemetryStore } from './store.js';
 
 const INSERT = `WITH ins AS (
   INSERT INTO telemetry_readings (sensor_key, ts, value)

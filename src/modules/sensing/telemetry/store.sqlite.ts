@@ -5,9 +5,9 @@
  * another module's queries on the shared connection).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Bucket, InsertOutcome, ReadingColumns, RollupStep } from './types.js';
+import { ROLLUP_TARGETS, type Bucket, type InsertOutcome, type ReadingColumns, type RollupStep, type RollupTarget } from './types.js';
 import { ROLLUP_TABLES, TIME_SLICE_MS as SLICE } from './schema.js';
-import { ROLLUP_TARGETS, type BucketRow, type LatestRow, type RollupTarget, type TelemetryStore } from './store.js';
+import type { BucketRow, LatestRow, TelemetryStore } from './store.js';
 
 /** Rows per multi-row INSERT (3 parameters each). */
 const CHUNK = 128;

@@ -5,7 +5,7 @@
  * multi-row inserts over unnest arrays) rather than Kysely.
  */
 import type { Database, Dialect } from '../../../platform/db/index.js';
-import type { Bucket, InsertOutcome, RawPoint, ReadingColumns, RollupStep } from './types.js';
+import type { Bucket, InsertOutcome, RawPoint, ReadingColumns, RollupStep, RollupTarget } from './types.js';
 import { createSqliteTelemetryStore } from './store.sqlite.js';
 import { createPgTelemetryStore } from './store.pg.js';
 
@@ -18,10 +18,6 @@ export interface LatestRow {
   ts: number;
   value: number;
 }
-
-/** What the rollup worker maintains, each with its own watermark (the seq up to which it includes raw rows). */
-export type RollupTarget = RollupStep | 'latest';
-export const ROLLUP_TARGETS: readonly RollupTarget[] = ['1m', '1h', '1d', 'latest'];
 
 /** Rows to merge into one target: buckets for a rollup table, readings for the latest snapshot. */
 export type TargetRows = { target: RollupStep; rows: Bucket[] } | { target: 'latest'; rows: LatestRow[] };

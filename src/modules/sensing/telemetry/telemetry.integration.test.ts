@@ -16,9 +16,11 @@ import { createMemoryBus } from '../../../platform/bus/memory.js';
 import { ManualClock } from '../../../platform/clock.js';
 import { migrate, openDatabase, type Database } from '../../../platform/db/index.js';
 import { isAppError } from '../../../platform/errors.js';
+import { createHttpApp } from '../../../platform/http/app.js';
 import { serviceAvailable, TEST_PG_URL, uniqueName } from '../../../platform/testing/services.js';
 import type { ReadingsIngestedPayload, SensorDirectory, SensorRef } from '../types.js';
 import { createTelemetry } from './index.js';
+import { createTelemetryStore } from './store.js';
 import type { TelemetryOptions } from './types.js';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -160,6 +162,29 @@ function suite(name: string, open: () => Promise<Opened>, gate: () => Promise<bo
       expect(res.points).toEqual([{ ts: m, min: 1, max: 5, avg: 3, count: 5 }]);
     });
 
+    it('finishes a rollup that a crash interrupted between its per-table transactions', async ({ skip }) => {
+      if (!up) skip();
+      const { t, database, clock } = await setup();
+      const m = T0 - 10 * MIN;
+      await t.ingest([r('wl-1', m, 1)], device);
+      const s1 = await t.rollupNow();
+      await t.ingest([r('wl-1', m + 1000, 3), r('wl-2', m, 8)], device);
+      await t.flush();
+      // The crash: only the minute table took the second batch before the process died.
+      const store = createTelemetryStore(database);
+      const s2 = await store.maxSeq();
+      const chunk = await store.readChunk(s1, s2);
+      expect(await store.applyRollup(s1, s2, { target: '1m', rows: chunk.minutes })).toBe(true);
+      const again = await build(database, clock);
+      toClose.push(() => again.t.stop());
+      await again.t.rollupNow();
+      expect(await store.watermarks()).toEqual({ '1m': s2, '1h': s2, '1d': s2, latest: s2 });
+      for (const step of ['1m', '1h'] as const) {
+        const res = await queries(again.t).series({ sensor: 'wl-1', from: String(m - 3_600_000), to: String(T0), step });
+        expect(res.points.map((p) => ('count' in p ? [p.count, p.min, p.max] : []))).toEqual([[2, 1, 3]]);
+      }
+    });
+
     it('aggregates a class across an area', async ({ skip }) => {
       if (!up) skip();
       const { t } = await setup();
@@ -246,6 +271,29 @@ function suite(name: string, open: () => Promise<Opened>, gate: () => Promise<bo
       toClose.push(() => again.t.stop());
       expect(again.t.latest.get(1)).toEqual({ ts: T0, value: 0 });
       await expect(t.ingest([r('wl-1', T0, 1)], device)).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    });
+
+    it('answers HTTP 503 with Retry-After while the writer is behind, and 200 once the batch it holds is stored', async ({ skip }) => {
+      if (!up) skip();
+      const { t } = await setup({ flushDelayMs: 60_000, flushRows: 1_000_000, maxQueuedRows: 10 });
+      // Authentication is the auth module's business: here every caller is the test device.
+      const { app } = await createHttpApp({ bodyLimitBytes: 1 << 20, logLevel: 'silent', version: 'test', authenticator: { authenticate: async () => device } });
+      await t.registerRoutes(app);
+      await app.ready();
+      toClose.push(() => app.close());
+      const post = (rows: unknown[]) => app.inject({ method: 'POST', url: '/api/v1/readings', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(rows) });
+      const first = post(Array.from({ length: 10 }, (_, i) => r('wl-1', T0 - i * 1000, i)));
+      while (t.backlog() === 0) await new Promise((res) => setImmediate(res));
+      const busy = await post([r('wl-2', T0, 1)]);
+      expect(busy.statusCode).toBe(503);
+      expect(busy.headers['retry-after']).toBe('1');
+      expect(busy.json()).toMatchObject({ error: { code: 'SERVICE_BUSY' } });
+      await t.flush();
+      expect((await first).statusCode).toBe(200);
+      const later = post([r('wl-2', T0, 1)]);
+      while (t.backlog() === 0) await new Promise((res) => setImmediate(res));
+      await t.flush();
+      expect((await later).json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     });
 
     it('registers unknown sensors for auto-provisioning keys and rejects them for others', async ({ skip }) => {

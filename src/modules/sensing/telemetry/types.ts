@@ -23,6 +23,10 @@ export type Step = 'raw' | '1m' | '1h' | '1d';
 export type RollupStep = Exclude<Step, 'raw'>;
 export type StepParam = Step | 'auto';
 
+/** What the rollup worker maintains, each with its own watermark (the seq up to which it includes raw rows). */
+export type RollupTarget = RollupStep | 'latest';
+export const ROLLUP_TARGETS: readonly RollupTarget[] = ['1m', '1h', '1d', 'latest'];
+
 export const STEP_MS: Record<RollupStep, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
 export const ROLLUP_STEPS: readonly RollupStep[] = ['1m', '1h', '1d'];
 
@@ -98,7 +102,7 @@ export const DEFAULT_TELEMETRY_OPTIONS: TelemetryOptions = {
   flushRows: 20_000,
   maxQueuedRows: 400_000,
   maxFutureMs: 5 * 60_000,
-  rollupIntervalMs: 5_000,
+  rollupIntervalMs: 10_000,
   rollupChunkRows: 50_000,
   retentionIntervalMs: 10 * 60_000,
   retentionBatchRows: 5_000,

@@ -62,6 +62,7 @@ export class GroupCommitWriter {
   async flush(): Promise<void> {
     while (this.queue.length || this.flushing) {
       if (this.flushing) await this.flushing;
+      else if (this.sink.busy()) await new Promise((r) => setTimeout(r, 1));
       else await this.runFlush();
     }
   }
