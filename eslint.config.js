@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'web/dist/**', 'coverage/**', '**/*.js'] },
+  { ignores: ['.scratch*/**', 'dist/**', 'data/**', 'node_modules/**', 'web/dist/**', 'coverage/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

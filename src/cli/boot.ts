@@ -21,7 +21,7 @@ export function configFrom(opts: Record<string, unknown>, extra: Flags = {}): Co
   const flags: Flags = { ...extra };
   for (const [k, v] of Object.entries(opts)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') (flags as Record<string, unknown>)[k] = v;
   try {
-    return loadConfig(process.env, flags);
+    return loadConfig(undefined, flags);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`cityops: ${err.message}\n`);

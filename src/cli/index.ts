@@ -6,6 +6,7 @@ import { isAppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.js';
 import { registerServeCommands } from './serve.js';
 import { registerSimCommands } from './sim.js';
+import { registerDetectCommands } from './detect.js';
 
 const program = new Command('cityops')
   .description('CityOps — the city operations platform (城市大脑 / 一网统管)')
@@ -15,6 +16,7 @@ const program = new Command('cityops')
 registerServeCommands(program);
 registerAdminCommands(program);
 registerSimCommands(program);
+registerDetectCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,7 +14,9 @@ function render() {
   document.documentElement.lang = locale;
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $('lang').textContent = t('language');
-  $('cls').innerHTML = CLASSES.map((c) => `<option value="${c}">${c || t('allClasses')}</option>`).join('');
+  const selected = $('cls').value;
+  $('cls').innerHTML = CLASSES.map((c) => `<option value="${c}">${c ? t(c === 'sos' ? 'sos_class' : c) : t('allClasses')}</option>`).join('');
+  $('cls').value = selected;
   $('incidentButtons').replaceChildren(...INCIDENTS.map((k) => {
     const b = document.createElement('button');
     b.type = 'button'; b.textContent = t(k); b.style.marginRight = '.5rem';
@@ -59,7 +61,7 @@ function draw() {
   if (pending) return; pending = true;
   requestAnimationFrame(() => {
     pending = false;
-    const rows = [...latest.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 50);
+    const rows = [...latest.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12);
     $('rows').innerHTML = rows.map(([id, [ts, v]]) => `<tr><td>${escapeHtml(id)}</td><td>${new Date(ts).toLocaleTimeString(locale)}</td><td>${Number(v).toFixed(2)}</td></tr>`).join('');
     $('status').textContent = `${t('connected')} · ${latest.size} ${t('updates')}`;
   });

@@ -8,6 +8,8 @@ export const messages = {
     sensor: '传感器', time: '时间', value: '数值', updates: '条更新',
     incidents: '注入事件（演示）', rainstorm: '暴雨', congestion: '拥堵', pipe_burst: '爆管', fire: '火情', sos: '一键呼救',
     injected: '已注入：', docs: 'API 文档', attribution: '地图数据 © OpenStreetMap 贡献者', language: 'English',
+    traffic: '交通流量/速度', air_quality: '空气质量', noise: '噪声', water_level: '水位', rainfall: '降雨',
+    pipe: '管网压力/流量', energy: '能源负荷', crowd: '人流密度', parking: '停车占用', tilt: '井盖/结构倾斜', smoke: '烟感', sos_class: '一键呼救',
   },
   'en-US': {
     title: 'CityOps city operations · live sensing',
@@ -17,5 +19,7 @@ export const messages = {
     sensor: 'Sensor', time: 'Time', value: 'Value', updates: 'updates',
     incidents: 'Inject an incident (demo)', rainstorm: 'Rainstorm', congestion: 'Congestion', pipe_burst: 'Pipe burst', fire: 'Fire', sos: 'Wearable SOS',
     injected: 'Injected: ', docs: 'API docs', attribution: 'Map data © OpenStreetMap contributors', language: '中文',
+    traffic: 'Traffic flow/speed', air_quality: 'Air quality', noise: 'Noise', water_level: 'Water level', rainfall: 'Rainfall',
+    pipe: 'Pipe pressure/flow', energy: 'Energy load', crowd: 'Crowd density', parking: 'Parking occupancy', tilt: 'Manhole/structure tilt', smoke: 'Smoke', sos_class: 'Wearable SOS',
   },
 };

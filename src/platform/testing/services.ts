@@ -39,3 +39,15 @@ export async function serviceAvailable(name: string, url: string): Promise<boole
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** True when Debian's Chromium is installed for browser tests; skips on a laptop without it, fails in CI. */
+export async function browserAvailable(): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  if (existsSync(CHROMIUM_PATH)) return true;
+  const msg = `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
+  if (IN_CI) throw new Error(`${msg}; CI must run the browser tests`);
+  console.warn(`SKIPPED: ${msg} — browser tests are skipped on this machine`);
+  return false;
+}

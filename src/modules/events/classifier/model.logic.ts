@@ -57,8 +57,7 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
   const tokens = input.examples.map((e) => tokenize(e.text, features, compiled));
   const vocab = buildVocabulary(tokens, features.minDf);
   const scale = featureScale(vocab.terms, features);
-  const blocks = featureBlocks(vocab.terms, features);
-  const X = tokens.map((t) => vectorize(t, vocab.index, vocab.idf, scale, blocks));
+  const X = tokens.map((t) => vectorize(t, vocab.index, vocab.idf, scale));
   const v = vocab.terms.length;
   const k = categories.length;
   const adam: AdamOptions = { epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, l2: train.l2, seed: train.seed };
@@ -93,11 +92,6 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
     },
   };
   return { ...body, version: modelVersion(body) };
-}
-
-function featureBlocks(terms: readonly string[], features: FeatureOptions): Uint8Array | undefined {
-  if (!features.blockNorm) return undefined;
-  return Uint8Array.from(terms, (t) => (t.startsWith(TOKEN_KINDS.concept) || t.startsWith(TOKEN_KINDS.cue) ? 1 : 0));
 }
 
 function featureScale(terms: readonly string[], features: FeatureOptions): Float64Array {
@@ -162,7 +156,6 @@ export interface PreparedModel {
   index: Map<string, number>;
   concepts: CompiledConcepts;
   scale: Float64Array;
-  blocks: Uint8Array | undefined;
   weights: Float64Array;
   bias: Float64Array;
   urgentWeights: Float64Array;
@@ -174,7 +167,6 @@ export function prepareModel(model: ClassifierModel): PreparedModel {
     index: indexOf(model.vocab),
     concepts: compileConcepts(model.concepts),
     scale: featureScale(model.vocab, model.features),
-    blocks: featureBlocks(model.vocab, model.features),
     weights: Float64Array.from(model.weights),
     bias: Float64Array.from(model.bias),
     urgentWeights: Float64Array.from(model.urgency.weights),
@@ -184,7 +176,7 @@ export function prepareModel(model: ClassifierModel): PreparedModel {
 /** Classifies one report text. Empty or featureless text still answers (the priors decide, with low confidence). */
 export function classify(pm: PreparedModel, text: string): Classification {
   const { model } = pm;
-  const x = vectorize(tokenize(text, model.features, pm.concepts), pm.index, model.idf, pm.scale, pm.blocks);
+  const x = vectorize(tokenize(text, model.features, pm.concepts), pm.index, model.idf, pm.scale);
   const k = model.categories.length;
   const p = softmaxScores(x, pm.weights, pm.bias, new Float64Array(k));
   const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (p[b] ?? 0) - (p[a] ?? 0) || a - b);

@@ -41,30 +41,14 @@ export function indexOf(terms: readonly string[]): Map<string, number> {
  * are ignored. `scale` (per feature, optional) weights kinds of features
  * before normalisation.
  */
-export function vectorize(
-  tokens: readonly string[],
-  index: ReadonlyMap<string, number>,
-  idf: ArrayLike<number>,
-  scale?: ArrayLike<number>,
-  block?: ArrayLike<number>,
-): SparseVector {
+export function vectorize(tokens: readonly string[], index: ReadonlyMap<string, number>, idf: ArrayLike<number>, scale?: ArrayLike<number>): SparseVector {
   const tf = new Map<number, number>();
   for (const t of tokens) {
     const i = index.get(t);
     if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
   }
   const idx = [...tf.keys()].sort((a, b) => a - b);
-  const val = idx.map((i) => (1 + Math.log(tf.get(i) ?? 1)) * (idf[i] ?? 0));
-  if (block) {
-    const sq = [0, 0];
-    idx.forEach((i, k) => (sq[block[i] ?? 0] = (sq[block[i] ?? 0] ?? 0) + (val[k] ?? 0) ** 2));
-    idx.forEach((i, k) => {
-      const n = Math.sqrt(sq[block[i] ?? 0] ?? 0);
-      val[k] = n > 0 ? ((val[k] ?? 0) / n) * (scale ? (scale[i] ?? 1) : 1) : 0;
-    });
-    return { idx, val };
-  }
-  idx.forEach((i, k) => (val[k] = (val[k] ?? 0) * (scale ? (scale[i] ?? 1) : 1)));
+  const val = idx.map((i) => (1 + Math.log(tf.get(i) ?? 1)) * (idf[i] ?? 0) * (scale ? (scale[i] ?? 1) : 1));
   const norm = Math.hypot(...val);
   if (norm > 0) for (let k = 0; k < val.length; k++) val[k] = (val[k] ?? 0) / norm;
   return { idx, val };

@@ -40,7 +40,7 @@ const EN_STOP_WORDS = new Set(
 
 /** Unicode compatibility folding (full-width letters and digits become ASCII) and lower case. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
+  return text.normalize('NFKC').toLowerCase().replace(/\be-(bike|scooter)/g, 'e$1');
 }
 
 /**
@@ -64,7 +64,15 @@ function undouble(w: string): string {
   return n > 3 && w[n - 1] === w[n - 2] && !'lsz'.includes(w[n - 1] ?? '') ? w.slice(0, -1) : w;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { zhWords: true, zhBigrams: true, zhChars: true, enBigrams: true, minDf: 2, conceptWeight: 2 };
+export const DEFAULT_FEATURES: FeatureOptions = {
+  zhWords: true,
+  zhBigrams: true,
+  zhChars: true,
+  enBigrams: true,
+  dropProperNouns: true,
+  minDf: 2,
+  conceptWeight: 3,
+};
 
 /** Compiles a thesaurus ({concept: [forms]}); English forms go through the same stemming as report text. */
 export function compileConcepts(concepts: Readonly<Record<string, readonly string[]>>): CompiledConcepts {
@@ -87,7 +95,7 @@ export function compileConcepts(concepts: Readonly<Record<string, readonly strin
 
 /** The feature tokens of a text, with repeats (term frequency counts them). */
 export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES, concepts: CompiledConcepts = NO_CONCEPTS): string[] {
-  const norm = normaliseText(text);
+  const norm = normaliseText(opts.dropProperNouns ? dropProperNouns(text.normalize('NFKC')) : text);
   const out: string[] = [];
   let last = 0;
   const latinParts: string[] = [];
@@ -101,9 +109,30 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES, 
   }
   latinParts.push(norm.slice(last));
   for (const part of latinParts) englishTokens(part, opts, concepts, out);
+  if (opts.conceptPairs) {
+    const found = [...new Set(out.filter((t) => t.startsWith(TOKEN_KINDS.concept)).map((t) => t.slice(2)))].sort();
+    for (let i = 0; i < found.length; i++) for (let j = i + 1; j < found.length; j++) out.push(`k:${found[i]}+${found[j]}`);
+  }
   // Exclamations and questions say something about urgency (and inquiries) whatever the language.
   for (const m of norm.matchAll(/!+|\?+/g)) out.push(TOKEN_KINDS.cue + (m[0].startsWith('!') ? '!' : '?'));
   return out;
+}
+
+const CAPITALISED = /(?<![A-Za-z'])[A-Z][a-z]+(?:'s)?(?![A-Za-z])/g;
+const SENTENCE_END = /[.!?。！？\n"“]/;
+
+/**
+ * Removes capitalised English words that do not start a sentence: in
+ * reports these are nearly always place or person names ("Renmin Road",
+ * "Cuihu Garden"), which say where, not what, and would otherwise let a
+ * street name stand in for a category. Acronyms (KTV, CPR) stay.
+ */
+export function dropProperNouns(text: string): string {
+  return text.replace(CAPITALISED, (word, offset: number) => {
+    let i = offset - 1;
+    while (i >= 0 && /\s/.test(text[i] ?? '')) i--;
+    return i < 0 || SENTENCE_END.test(text[i] ?? '') ? word : ' ';
+  });
 }
 
 function chineseTokens(run: string, opts: FeatureOptions, out: string[]): void {

@@ -31,12 +31,13 @@ export interface FeatureOptions {
   zhChars: boolean;
   /** English word bigrams (after stop-word removal). */
   enBigrams: boolean;
+  /** Drop capitalised English words that do not start a sentence (place and person names). */
+  dropProperNouns: boolean;
   /** Drop features seen in fewer training reports than this. */
   minDf: number;
   /** Multiplier of thesaurus-concept features before normalisation (0 turns them off). */
   conceptWeight: number;
-  /** Normalise n-gram features and concept/cue features separately (each block has unit length before weighting). */
-  blockNorm?: boolean;
+  conceptPairs?: boolean;
 }
 
 /** Knobs of the optimiser. */

@@ -1,0 +1,100 @@
+/**
+ * NAB benchmark (`npm run bench:nab [-- --data <dir>] [--quiet]`): runs the
+ * CityOps streaming detector over every NAB series, scores it with the NAB
+ * method (src/modules/risk/detectors/nab-score.logic.ts) and prints per-file
+ * and per-group details, the normalised standard / reward-low-FP /
+ * reward-low-FN scores with their corpus thresholds, µs per reading, and the
+ * windowed-Gaussian and null baselines from the same run. Last line: one JSON object.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseNabCsv, parseNabTime } from '../src/modules/risk/detectors/csv.logic.js';
+import { createDetector, type DetectorOptions } from '../src/modules/risk/detectors/detector.logic.js';
+import { WindowedGaussian } from '../src/modules/risk/detectors/baseline.logic.js';
+import { PROFILES, optimiseThreshold, scoreFile } from '../src/modules/risk/detectors/nab-score.logic.js';
+import type { NabFile, StreamingDetector } from '../src/modules/risk/detectors/types.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values: a } = parseArgs({
+  options: {
+    data: { type: 'string', default: path.resolve(ROOT, '../shared/data/nab') },
+    quiet: { type: 'boolean', default: false },
+    opt: { type: 'string', default: '{}' },
+    baseline: { type: 'boolean', default: true },
+  },
+  allowNegative: true,
+});
+
+interface Series { file: NabFile; values: number[] }
+
+function load(dir: string): Series[] {
+  const windowsPath = path.join(dir, 'combined_windows.json');
+  if (!fs.existsSync(windowsPath)) {
+    process.stderr.write(`bench:nab: no NAB data at ${dir} (expected combined_windows.json); pass --data <dir>\n`);
+    process.exit(1);
+  }
+  const windows = JSON.parse(fs.readFileSync(windowsPath, 'utf8')) as Record<string, Array<[string, string]>>;
+  return Object.keys(windows).sort().flatMap((name) => {
+    const p = path.join(dir, 'data', name);
+    if (!fs.existsSync(p)) return [];
+    const s = parseNabCsv(fs.readFileSync(p, 'utf8'), name);
+    return [{
+      file: { name, timestamps: s.rows.map((r) => r.ts), windows: windows[name]!.map(([x, y]) => [parseNabTime(x), parseNabTime(y)] as [number, number]) },
+      values: s.rows.map((r) => r.value),
+    }];
+  });
+}
+
+function run(series: Series[], make: () => StreamingDetector): { scores: Float64Array[]; us: number } {
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  const scores = series.map(({ file, values }) => {
+    const d = make();
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = d.update(file.timestamps[i]!, values[i]!);
+    n += values.length;
+    return out;
+  });
+  return { scores, us: Number(process.hrtime.bigint() - t0) / 1000 / n };
+}
+
+function evaluate(series: Series[], scores: Float64Array[]) {
+  const pairs = series.map((s, i) => ({ file: s.file, scores: scores[i]! }));
+  return Object.fromEntries(Object.entries(PROFILES).map(([k, p]) => [k, optimiseThreshold(pairs, p)])) as Record<keyof typeof PROFILES, ReturnType<typeof optimiseThreshold>>;
+}
+
+const log = (s: string) => process.stdout.write(s + '\n');
+const series = load(a.data);
+const opt = JSON.parse(a.opt) as Partial<DetectorOptions>;
+const mine = run(series, () => createDetector(opt));
+const res = evaluate(series, mine.scores);
+const std = PROFILES.standard;
+
+if (!a.quiet) {
+  log('file                                                        windows  TP  FN   FP   score');
+  series.forEach((s, i) => {
+    const r = scoreFile(s.file, mine.scores[i]!, res.standard.threshold, std);
+    log(`${s.file.name.padEnd(60)} ${String(r.windows).padStart(5)} ${String(r.tp).padStart(3)} ${String(r.fn).padStart(3)} ${String(r.fp).padStart(4)} ${r.score.toFixed(2).padStart(7)}`);
+  });
+}
+// Per-group view: each group's normalised standard score at its own best threshold (leave-group-out sanity check).
+const groups = [...new Set(series.map((s) => s.file.name.split('/')[0]!))];
+for (const g of groups) {
+  const idx = series.map((s, i) => (s.file.name.startsWith(g + '/') ? i : -1)).filter((i) => i >= 0);
+  const pairs = idx.map((i) => ({ file: series[i]!.file, scores: mine.scores[i]! }));
+  const own = optimiseThreshold(pairs, std);
+  const atCorpus = pairs.reduce((t, p) => t + scoreFile(p.file, p.scores, res.standard.threshold, std).score, 0);
+  const norm = own.perfect === own.nullScore ? NaN : (100 * (atCorpus - own.nullScore)) / (own.perfect - own.nullScore);
+  log(`group ${g.padEnd(24)} own-threshold ${own.normalised.toFixed(1).padStart(6)}  corpus-threshold ${Number.isNaN(norm) ? '   n/a' : norm.toFixed(1).padStart(6)}`);
+}
+let baseline = NaN;
+if (a.baseline) {
+  const wg = run(series, () => new WindowedGaussian());
+  baseline = evaluate(series, wg.scores).standard.normalised;
+  log(`baseline windowed Gaussian: standard ${baseline.toFixed(1)} (NAB publishes 39.6); null detector: 0.0 by definition`);
+}
+for (const [k, r] of Object.entries(res)) log(`${k.padEnd(14)} ${r.normalised.toFixed(1).padStart(6)}  threshold ${r.threshold.toFixed(6)}  raw ${r.score.toFixed(2)} (null ${r.nullScore}, perfect ${r.perfect})`);
+log(`${series.length} files, ${series.reduce((t, s) => t + s.values.length, 0)} readings, ${mine.us.toFixed(3)} µs per reading`);
+const r1 = (x: number) => Math.round(x * 10) / 10;
+log(JSON.stringify({ bench: 'nab', standard: r1(res.standard.normalised), low_fp: r1(res.reward_low_FP.normalised), low_fn: r1(res.reward_low_FN.normalised), us_per_reading: Math.round(mine.us * 1000) / 1000, baseline_windowed_gaussian: r1(baseline), thresholds: { standard: res.standard.threshold, low_fp: res.reward_low_FP.threshold, low_fn: res.reward_low_FN.threshold } }));

@@ -1,0 +1,247 @@
+/**
+ * All SQL of city events: the events, their timeline, co-handlers and the
+ * Idempotency-Key table. An update is guarded by the version it read
+ * (optimistic concurrency): a stale write changes nothing and answers 409.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { bigintType, doubleType, type Database, type Migration } from '../../platform/db/index.js';
+import { conflict } from '../../platform/errors.js';
+import type { CityEvent, Cohandler, EventChannel, EventState, TimelineEntry } from './types.js';
+
+type EventRow = {
+  id: string; tracking_code: string; channel: string; category: string; urgent: number; text: string;
+  lon: number | null; lat: number | null; address: string | null; org_unit_id: string | null; org_path: string | null;
+  lead_department: string | null; state: string; version: number; suspended_at: number | null; suspend_reason: string | null;
+  clock_start_at: number; paused_ms: number; limit_ms: number; deadline_at: number | null; escalation_level: number;
+  rating: number | null; rating_comment: string | null; rework_count: number; verified_at: number | null;
+  result_at: number | null; closed_at: number | null; reporter_id: string | null; classifier_confidence: number | null;
+  created_at: number; updated_at: number;
+}
+type TimelineRow = {
+  id: string; event_id: string; at: number; action: string; from_state: string | null; to_state: string;
+  actor_id: string; actor_name: string; note: string | null; public: number;
+}
+type CohandlerRow = { event_id: string; department: string; status: string; note: string | null }
+type IdemRow = { principal_id: string; idem_key: string; request_hash: string; event_id: string; created_at: number }
+
+// A type alias, not an interface: Kysely's withTables<T>() needs an index-compatible record.
+type Tables = { events_events: EventRow; events_timeline: TimelineRow; events_cohandlers: CohandlerRow; events_idempotency: IdemRow }
+
+export const migrations: Migration[] = [
+  {
+    name: 'events_001_events',
+    async up(db, dialect) {
+      const big = bigintType(dialect);
+      const dbl = doubleType(dialect);
+      await db.schema.createTable('events_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tracking_code', 'text', (c) => c.notNull().unique())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('urgent', 'integer', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('lon', dbl).addColumn('lat', dbl)
+        .addColumn('address', 'text').addColumn('org_unit_id', 'text').addColumn('org_path', 'text')
+        .addColumn('lead_department', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('suspended_at', big).addColumn('suspend_reason', 'text')
+        .addColumn('clock_start_at', big, (c) => c.notNull())
+        .addColumn('paused_ms', big, (c) => c.notNull())
+        .addColumn('limit_ms', big, (c) => c.notNull())
+        .addColumn('deadline_at', big)
+        .addColumn('escalation_level', 'integer', (c) => c.notNull())
+        .addColumn('rating', 'integer').addColumn('rating_comment', 'text')
+        .addColumn('rework_count', 'integer', (c) => c.notNull())
+        .addColumn('verified_at', big).addColumn('result_at', big).addColumn('closed_at', big)
+        .addColumn('reporter_id', 'text')
+        .addColumn('classifier_confidence', dbl)
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_events_state').on('events_events').columns(['state', 'created_at']).execute();
+      await db.schema.createIndex('events_events_dept').on('events_events').columns(['lead_department', 'state']).execute();
+      await db.schema.createIndex('events_events_path').on('events_events').column('org_path').execute();
+      await db.schema.createIndex('events_events_deadline').on('events_events').column('deadline_at').execute();
+      await db.schema.createIndex('events_events_reporter').on('events_events').column('reporter_id').execute();
+      await db.schema.createTable('events_timeline')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('at', big, (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('from_state', 'text')
+        .addColumn('to_state', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('public', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_timeline_event').on('events_timeline').columns(['event_id', 'id']).execute();
+      await db.schema.createTable('events_cohandlers')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('department', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('events_cohandlers_pk', ['event_id', 'department'])
+        .execute();
+      await db.schema.createIndex('events_cohandlers_dept').on('events_cohandlers').columns(['department', 'status']).execute();
+      await db.schema.createTable('events_idempotency')
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('idem_key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addPrimaryKeyConstraint('events_idempotency_pk', ['principal_id', 'idem_key'])
+        .execute();
+    },
+  },
+];
+
+export interface EventFilter {
+  state?: EventState[];
+  category?: string;
+  leadDepartment?: string;
+  /** Inbox: led by this department, or co-handled by it with its task open. */
+  inboxDepartment?: string;
+  orgPathPrefix?: string;
+  reporterId?: string;
+  /** Only events whose deadline passed before this time (overdue list). */
+  overdueAt?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface IdempotencyRecord { eventId: string; requestHash: string }
+
+function toRow(e: CityEvent): EventRow {
+  return {
+    id: e.id, tracking_code: e.trackingCode, channel: e.channel, category: e.category, urgent: e.urgent ? 1 : 0, text: e.text,
+    lon: e.location?.coordinates[0] ?? null, lat: e.location?.coordinates[1] ?? null, address: e.address,
+    org_unit_id: e.orgUnitId, org_path: e.orgPath, lead_department: e.leadDepartment, state: e.state, version: e.version,
+    suspended_at: e.suspendedAt, suspend_reason: e.suspendReason, clock_start_at: e.clockStartAt, paused_ms: e.pausedMs,
+    limit_ms: e.limitMs, deadline_at: e.deadlineAt, escalation_level: e.escalationLevel, rating: e.rating,
+    rating_comment: e.ratingComment, rework_count: e.reworkCount, verified_at: e.verifiedAt, result_at: e.resultAt,
+    closed_at: e.closedAt, reporter_id: e.reporterId, classifier_confidence: e.classifierConfidence,
+    created_at: e.createdAt, updated_at: e.updatedAt,
+  };
+}
+
+function fromRow(r: EventRow, cohandlers: Cohandler[]): CityEvent {
+  return {
+    id: r.id, trackingCode: r.tracking_code, channel: r.channel as EventChannel, category: r.category, urgent: r.urgent === 1, text: r.text,
+    location: r.lon !== null && r.lat !== null ? { type: 'Point', coordinates: [r.lon, r.lat] } : null,
+    address: r.address, orgUnitId: r.org_unit_id, orgPath: r.org_path, leadDepartment: r.lead_department, state: r.state as EventState,
+    version: r.version, suspendedAt: r.suspended_at, suspendReason: r.suspend_reason, clockStartAt: r.clock_start_at,
+    pausedMs: r.paused_ms, limitMs: r.limit_ms, deadlineAt: r.deadline_at, escalationLevel: r.escalation_level, rating: r.rating,
+    ratingComment: r.rating_comment, reworkCount: r.rework_count, verifiedAt: r.verified_at, resultAt: r.result_at,
+    closedAt: r.closed_at, reporterId: r.reporter_id, classifierConfidence: r.classifier_confidence, cohandlers,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+const timelineRow = (t: TimelineEntry): TimelineRow => ({
+  id: t.id, event_id: t.eventId, at: t.at, action: t.action, from_state: t.fromState, to_state: t.toState,
+  actor_id: t.actorId, actor_name: t.actorName, note: t.note, public: t.public ? 1 : 0,
+});
+
+export function createEventStore(database: Database) {
+  const db = database.db.withTables<Tables>() as unknown as Kysely<Tables>;
+
+  async function writeCohandlers(trx: Transaction<Tables>, e: CityEvent) {
+    await trx.deleteFrom('events_cohandlers').where('event_id', '=', e.id).execute();
+    if (e.cohandlers.length) {
+      await trx.insertInto('events_cohandlers').values(e.cohandlers.map((c) => ({ event_id: e.id, department: c.department, status: c.status, note: c.note }))).execute();
+    }
+  }
+
+  async function withCohandlers(rows: EventRow[]): Promise<CityEvent[]> {
+    if (!rows.length) return [];
+    const co = await db.selectFrom('events_cohandlers').selectAll().where('event_id', 'in', rows.map((r) => r.id)).orderBy('department').execute();
+    return rows.map((r) => fromRow(r, co.filter((c) => c.event_id === r.id).map((c) => ({ department: c.department, status: c.status as Cohandler['status'], note: c.note }))));
+  }
+
+  return {
+    /** Insert a new event, its first timeline entries and (optionally) its Idempotency-Key in one transaction. */
+    async insert(e: CityEvent, entries: TimelineEntry[], idem?: { principalId: string; key: string; hash: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('events_events').values(toRow(e)).execute();
+        await writeCohandlers(trx, e);
+        if (entries.length) await trx.insertInto('events_timeline').values(entries.map(timelineRow)).execute();
+        if (idem) await trx.insertInto('events_idempotency').values({ principal_id: idem.principalId, idem_key: idem.key, request_hash: idem.hash, event_id: e.id, created_at: e.createdAt }).execute();
+      });
+    },
+
+    /** Write the new state only if nobody changed the event since `expectedVersion` was read. */
+    async update(e: CityEvent, expectedVersion: number, entries: TimelineEntry[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const { id, ...rest } = toRow(e);
+        const res = await trx.updateTable('events_events').set(rest).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) {
+          throw conflict('VERSION_CONFLICT', `The event was changed by someone else since version ${expectedVersion}; reload it and try again`);
+        }
+        await writeCohandlers(trx, e);
+        if (entries.length) await trx.insertInto('events_timeline').values(entries.map(timelineRow)).execute();
+      });
+    },
+
+    async get(id: string): Promise<CityEvent | null> {
+      const row = await db.selectFrom('events_events').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? (await withCohandlers([row]))[0]! : null;
+    },
+
+    async getByCode(code: string): Promise<CityEvent | null> {
+      const row = await db.selectFrom('events_events').selectAll().where('tracking_code', '=', code).executeTakeFirst();
+      return row ? (await withCohandlers([row]))[0]! : null;
+    },
+
+    async findIdempotent(principalId: string, key: string): Promise<IdempotencyRecord | null> {
+      const r = await db.selectFrom('events_idempotency').select(['event_id', 'request_hash']).where('principal_id', '=', principalId).where('idem_key', '=', key).executeTakeFirst();
+      return r ? { eventId: r.event_id, requestHash: r.request_hash } : null;
+    },
+
+    async timeline(eventId: string, publicOnly: boolean): Promise<TimelineEntry[]> {
+      let q = db.selectFrom('events_timeline').selectAll().where('event_id', '=', eventId);
+      if (publicOnly) q = q.where('public', '=', 1);
+      const rows = await q.orderBy('id').execute();
+      return rows.map((r) => ({
+        id: r.id, eventId: r.event_id, at: r.at, action: r.action as TimelineEntry['action'], fromState: r.from_state as EventState | null,
+        toState: r.to_state as EventState, actorId: r.actor_id, actorName: r.actor_name, note: r.note, public: r.public === 1,
+      }));
+    },
+
+    async list(f: EventFilter): Promise<{ items: CityEvent[]; total: number }> {
+      let q = db.selectFrom('events_events');
+      if (f.state?.length) q = q.where('state', 'in', f.state);
+      if (f.category) q = q.where('category', '=', f.category);
+      if (f.leadDepartment) q = q.where('lead_department', '=', f.leadDepartment);
+      if (f.reporterId) q = q.where('reporter_id', '=', f.reporterId);
+      if (f.orgPathPrefix) q = q.where('org_path', 'like', `${f.orgPathPrefix.replace(/[%_\\]/g, '')}%`);
+      if (f.overdueAt !== undefined) q = q.where('deadline_at', '<', f.overdueAt);
+      const dept = f.inboxDepartment;
+      if (dept) {
+        q = q.where((eb) => eb.or([
+          eb('lead_department', '=', dept),
+          eb('id', 'in', eb.selectFrom('events_cohandlers').select('event_id').where('department', '=', dept).where('status', '=', 'open')),
+        ]));
+      }
+      const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const ordered = f.overdueAt !== undefined ? q.orderBy('deadline_at', 'asc') : q.orderBy('created_at', 'desc');
+      const rows = await ordered.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
+      return { items: await withCohandlers(rows), total };
+    },
+
+    /** Events whose clock is running (for the escalation sweep). */
+    async running(): Promise<CityEvent[]> {
+      const rows = await db.selectFrom('events_events').selectAll().where('state', 'in', ['received', 'dispatched', 'in_progress']).execute();
+      return withCohandlers(rows);
+    },
+
+    /** Events waiting for a rating since before `before` (auto-close). */
+    async unratedSince(before: number): Promise<CityEvent[]> {
+      const rows = await db.selectFrom('events_events').selectAll().where('state', '=', 'result_reported').where('result_at', '<', before).execute();
+      return withCohandlers(rows);
+    },
+  };
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;

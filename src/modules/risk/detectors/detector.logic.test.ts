@@ -1,0 +1,58 @@
+// Properties of the streaming detector on synthetic series.
+import { describe, expect, it } from 'vitest';
+import { CityDetector, createDetector } from './detector.logic.js';
+
+const STEP = 5 * 60_000;
+/** A daily sine with small deterministic noise, 5-minute readings. */
+function periodic(days: number): number[] {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  return Array.from({ length: (days * 86_400_000) / STEP }, (_, i) => 50 + 20 * Math.sin((2 * Math.PI * i * STEP) / 86_400_000) + rnd());
+}
+function scoreAll(values: number[], d = createDetector()): number[] {
+  return values.map((v, i) => d.update(Date.UTC(2024, 0, 1) + i * STEP, v));
+}
+
+describe('CityDetector', () => {
+  it('keeps scores in [0, 1] and is deterministic', () => {
+    const v = periodic(6);
+    v[1000] = 500;
+    v[1200] = NaN;
+    const a = scoreAll(v);
+    expect(a.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(scoreAll(v)).toEqual(a);
+  });
+
+  it('gives a spike in a periodic series a high score', () => {
+    const v = periodic(10);
+    const spike = 8 * 288 + 100;
+    v[spike] = 120;
+    const s = scoreAll(v);
+    const max = Math.max(...s.slice(spike, spike + 10));
+    expect(max).toBeGreaterThan(0.99);
+  });
+
+  it('stays low on a steady periodic series after warm-up', () => {
+    const s = scoreAll(periodic(10)).slice(3 * 288);
+    const high = s.filter((x) => x > 0.99).length;
+    expect(high / s.length).toBeLessThan(0.005);
+  });
+
+  it('detects a break of the daily pattern that stays inside the usual range', () => {
+    const v = periodic(12);
+    const from = 9 * 288;
+    for (let i = from; i < from + 144; i++) v[i] = 50; // flat middle instead of the sine
+    const s = scoreAll(v);
+    expect(Math.max(...s.slice(from, from + 144))).toBeGreaterThan(0.99);
+  });
+
+  it('keeps bounded memory: state size does not grow with the stream', () => {
+    const d = createDetector();
+    const size = () => JSON.stringify(d).length;
+    scoreAll(periodic(3), d);
+    const before = size();
+    scoreAll(periodic(20), d);
+    expect(Math.abs(size() - before)).toBeLessThan(before * 0.1);
+    expect(d).toBeInstanceOf(CityDetector);
+  });
+});

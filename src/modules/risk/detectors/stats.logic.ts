@@ -1,0 +1,42 @@
+/**
+ * Small online statistics with O(1) state used by the detectors: an outlier-
+ * clipped exponentially weighted location/scale (a cheap robust stand-in for a
+ * windowed median/MAD) and the Gaussian tail probability.
+ */
+
+/** Exponentially weighted mean and mean absolute deviation, updated with clipped values. */
+export class RobustEw {
+  mean = 0;
+  dev = 0;
+  n = 0;
+  constructor(private readonly alpha: number, private readonly clip = 4) {}
+
+  /** Robust z of x against the state before x is learned; 0 until warmed up. */
+  z(x: number, floor: number): number {
+    if (this.n < 2) return 0;
+    return Math.abs(x - this.mean) / Math.max(this.dev * 1.25, floor);
+  }
+
+  update(x: number): void {
+    if (this.n === 0) {
+      this.mean = x;
+      this.n = 1;
+      return;
+    }
+    const a = Math.max(this.alpha, 1 / (this.n + 1));
+    const lim = this.clip * Math.max(this.dev, 1e-12);
+    const d = x - this.mean;
+    const dc = this.n > 10 ? Math.max(-lim, Math.min(lim, d)) : d;
+    this.mean += a * dc;
+    this.dev += a * (Math.abs(dc) - this.dev);
+    this.n++;
+  }
+}
+
+/** Upper tail of the standard normal, Q(z) = P(Z > z) (Abramowitz–Stegun 7.1.26 via erfc). */
+export function normalTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
