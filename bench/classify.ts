@@ -10,7 +10,8 @@
  */
 import { loadCategories, loadCorpus, readModel } from '../src/modules/events/classifier/corpus.js';
 import { crossValidate, evaluate, type Evaluation } from '../src/modules/events/classifier/evaluate.logic.js';
-import { classify, parseModel, prepareModel, serialiseModel, trainClassifier, type PreparedModel } from '../src/modules/events/classifier/model.logic.js';
+import { classify, prepareModel, trainClassifier, type PreparedModel } from '../src/modules/events/classifier/model.logic.js';
+import { parseModel, serialiseModel } from '../src/modules/events/classifier/serialise.logic.js';
 import type { Classification, FeatureOptions, LabelledReport, TrainOptions } from '../src/modules/events/classifier/types.js';
 
 const args = new Set(process.argv.slice(2));

@@ -18,6 +18,7 @@ import type { CityModule, Kernel } from './platform/module.js';
 import { createAuditModule } from './platform/audit/index.js';
 import { createAuthModule } from './platform/auth/index.js';
 import { createEmergencyModule } from './modules/emergency/index.js';
+import { createEventsModule } from './modules/events/index.js';
 import { createSensingModule } from './modules/sensing/index.js';
 import { createSimModule } from './sim/index.js';
 
@@ -54,7 +55,8 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   const { module: emergencyModule, roads } = createEmergencyModule({ ...kernel, audit });
   const { module: sensingModule, sensing } = createSensingModule({ ...kernel, audit, org: auth });
   const { module: simModule, sim } = createSimModule({ ...kernel, audit, auth, sensing, roads });
-  const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule];
+  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth });
+  const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule, eventsModule];
 
   await migrate(database.db, database.dialect, modules.flatMap((m) => m.migrations));
 
@@ -70,7 +72,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
     kernel,
     app,
     routes: routes as readonly RouteInfo[],
-    services: { audit, auth, roads, sensing, sim },
+    services: { audit, auth, roads, sensing, sim, events },
     /** Start workers and subscriptions (not listening yet). */
     async start() {
       if (started) return;

@@ -105,7 +105,7 @@ export interface EventFilter {
   inboxDepartment?: string;
   orgPathPrefix?: string;
   reporterId?: string;
-  /** Only events whose deadline passed before this time (overdue list). */
+  /** Only events whose deadline is at or before this time (overdue list). */
   overdueAt?: number;
   limit: number;
   offset: number;
@@ -216,7 +216,7 @@ export function createEventStore(database: Database) {
       if (f.leadDepartment) q = q.where('lead_department', '=', f.leadDepartment);
       if (f.reporterId) q = q.where('reporter_id', '=', f.reporterId);
       if (f.orgPathPrefix) q = q.where('org_path', 'like', `${f.orgPathPrefix.replace(/[%_\\]/g, '')}%`);
-      if (f.overdueAt !== undefined) q = q.where('deadline_at', '<', f.overdueAt);
+      if (f.overdueAt !== undefined) q = q.where('deadline_at', '<=', f.overdueAt);
       const dept = f.inboxDepartment;
       if (dept) {
         q = q.where((eb) => eb.or([
@@ -230,9 +230,10 @@ export function createEventStore(database: Database) {
       return { items: await withCohandlers(rows), total };
     },
 
-    /** Events whose clock is running (for the escalation sweep). */
-    async running(): Promise<CityEvent[]> {
-      const rows = await db.selectFrom('events_events').selectAll().where('state', 'in', ['received', 'dispatched', 'in_progress']).execute();
+    /** Running events past their deadline that are not yet at the top escalation level (the sweep). */
+    async pastDeadline(now: number, maxLevel: number): Promise<CityEvent[]> {
+      const rows = await db.selectFrom('events_events').selectAll().where('deadline_at', '<=', now).where('escalation_level', '<', maxLevel)
+        .where('state', 'in', ['received', 'dispatched', 'in_progress']).execute();
       return withCohandlers(rows);
     },
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR } from '../../../config.js';
 import { badRequest } from '../../../platform/errors.js';
 import { parseLabelledJsonl, parseSource } from './corpus.logic.js';
-import { parseModel, serialiseModel } from './model.logic.js';
+import { parseModel, serialiseModel } from './serialise.logic.js';
 import type { CategoryInfo, ClassifierModel, LabelledReport } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -1,34 +1,42 @@
 /**
- * The classifier end to end as pure functions: train a model from labelled
- * reports, classify a text with a prepared model, explain the decision, and
- * serialise/parse the model as JSON with a content-hash version.
+ * The classifier as pure functions: train a model from labelled reports,
+ * classify a text with a prepared model and explain the decision.
  *
- * Category: TF-IDF + softmax regression. Urgency: a separate binary
- * logistic model over the same features plus two category-prior features.
- * Urgency is a separate model because the words that make a report urgent
- * (smell of gas, sparking, someone fallen, water rising in an underpass)
- * cut across categories; a joint category×urgency softmax would split the
- * few urgent examples 24 ways. The prior features let it learn that an
- * urgent-prone category (short urgentHours in the taxonomy, many urgent
- * reports in the corpus) needs less evidence than, say, GARBAGE.
+ * Category: TF-IDF over words, character n-grams and thesaurus concepts +
+ * softmax regression. Urgency: a separate binary logistic model over the
+ * same features plus two category-prior features. Urgency is separate
+ * because what makes a report urgent (smell of gas, sparking, someone
+ * fallen, water rising in an underpass) cuts across categories; a joint
+ * category×urgency softmax would split the few urgent examples 48 ways. The
+ * prior features let it learn that an urgent-prone category (short
+ * urgentHours in the taxonomy, many urgent reports in the corpus) needs
+ * less evidence than, say, GARBAGE.
  */
-import { createHash } from 'node:crypto';
 import { badRequest } from '../../../platform/errors.js';
-import { binaryScore, softmaxScores, trainBinary, trainSoftmax, type AdamOptions } from './optimise.logic.js';
-import { buildVocabulary, indexOf, vectorize, type SparseVector } from './tfidf.logic.js';
 import { CONCEPTS } from './concepts.js';
+import { binaryScore, softmaxScores, trainBinary, trainSoftmax, type AdamOptions } from './optimise.logic.js';
+import { dequantise, quantise } from './quantise.logic.js';
+import { MODEL_FORMAT, modelVersion } from './serialise.logic.js';
+import { buildVocabulary, indexOf, vectorize, type SparseVector } from './tfidf.logic.js';
 import { compileConcepts, DEFAULT_FEATURES, displayToken, TOKEN_KINDS, tokenize, type CompiledConcepts } from './tokenize.logic.js';
 import type { CategoryInfo, Classification, ClassifierModel, FeatureOptions, LabelledReport, TrainOptions } from './types.js';
 
-export const MODEL_FORMAT = 'cityops-classifier/1';
+/** Chosen by 5-fold cross-validation on the train split (bench/classify.ts --cv). */
+export const DEFAULT_TRAIN: TrainOptions = {
+  epochs: 30,
+  batchSize: 32,
+  learningRate: 0.02,
+  l2: 1e-4,
+  urgentL2: 1e-4,
+  urgentBalance: 1,
+  urgentFeatures: 'all',
+  seed: 12345,
+};
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 30, batchSize: 32, learningRate: 0.02, l2: 1e-4, urgentL2: 1e-4, urgentBalance: 0.5, urgentFeatures: 'all', seed: 12345 };
-
-/** Stored weights are rounded: a smaller model file, no measurable change in accuracy. */
-const WEIGHT_DECIMALS = 1e4;
 /** Pseudo-count pulling a category's urgency rate towards the corpus rate. */
 const PRIOR_STRENGTH = 4;
 const EXPLANATION_TOKENS = 6;
+const DECIMALS = 1e4;
 
 export interface TrainInput {
   examples: readonly LabelledReport[];
@@ -80,10 +88,10 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
     categories,
     vocab: vocab.terms,
     idf: vocab.idf.map(round),
-    weights: Array.from(cat.weights, round),
+    weights: quantise(cat.weights, k, 8),
     bias: Array.from(cat.bias, round),
     urgency: {
-      weights: Array.from(urgent.weights.subarray(0, v), round),
+      weights: quantise(urgent.weights.subarray(0, v), v, 16),
       bias: round(urgent.bias),
       priorWeights: [round(urgent.weights[v] ?? 0), round(urgent.weights[v + 1] ?? 0)],
       categoryLogOdds: logOdds.map(round),
@@ -94,12 +102,12 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
   return { ...body, version: modelVersion(body) };
 }
 
-function featureScale(terms: readonly string[], features: FeatureOptions): Float64Array {
-  return Float64Array.from(terms, (t) => (t.startsWith(TOKEN_KINDS.concept) ? features.conceptWeight : 1));
+function round(x: number): number {
+  return Math.round(x * DECIMALS) / DECIMALS;
 }
 
-function round(x: number): number {
-  return Math.round(x * WEIGHT_DECIMALS) / WEIGHT_DECIMALS;
+function featureScale(terms: readonly string[], features: FeatureOptions): Float64Array {
+  return Float64Array.from(terms, (t) => (t.startsWith(TOKEN_KINDS.concept) ? features.conceptWeight : 1));
 }
 
 /** Smoothed log-odds that a report of each category is urgent. */
@@ -110,8 +118,7 @@ export function categoryLogOdds(labels: readonly number[], urgent: readonly bool
     n[c] = (n[c] ?? 0) + 1;
     if (urgent[i]) u[c] = (u[c] ?? 0) + 1;
   });
-  const total = labels.length;
-  const rate = (urgent.filter(Boolean).length + 1) / (total + 2);
+  const rate = (urgent.filter(Boolean).length + 1) / (labels.length + 2);
   return n.map((nc, c) => {
     const p = ((u[c] ?? 0) + PRIOR_STRENGTH * rate) / (nc + PRIOR_STRENGTH);
     return Math.log(p / (1 - p));
@@ -145,12 +152,7 @@ function withPriors(x: SparseVector, v: number, logOdds: number, hours: number):
   return { idx: [...x.idx, v, v + 1], val: [...x.val, logOdds, hours] };
 }
 
-/** The version of a model: the first 12 hex digits of SHA-256 over its content. */
-export function modelVersion(body: Omit<ClassifierModel, 'version'>): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12);
-}
-
-/** A model made ready for fast prediction (feature index, typed arrays). */
+/** A model made ready for fast prediction (feature index, compiled thesaurus, decoded weights). */
 export interface PreparedModel {
   model: ClassifierModel;
   index: Map<string, number>;
@@ -167,13 +169,13 @@ export function prepareModel(model: ClassifierModel): PreparedModel {
     index: indexOf(model.vocab),
     concepts: compileConcepts(model.concepts),
     scale: featureScale(model.vocab, model.features),
-    weights: Float64Array.from(model.weights),
+    weights: dequantise(model.weights),
     bias: Float64Array.from(model.bias),
-    urgentWeights: Float64Array.from(model.urgency.weights),
+    urgentWeights: dequantise(model.urgency.weights),
   };
 }
 
-/** Classifies one report text. Empty or featureless text still answers (the priors decide, with low confidence). */
+/** Classifies one report text. Empty or featureless text still answers (the biases decide, with low confidence). */
 export function classify(pm: PreparedModel, text: string): Classification {
   const { model } = pm;
   const x = vectorize(tokenize(text, model.features, pm.concepts), pm.index, model.idf, pm.scale);
@@ -222,36 +224,4 @@ function explain(pm: PreparedModel, x: SparseVector, c: number): string[] {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, EXPLANATION_TOKENS)
     .map(([t]) => t);
-}
-
-/** JSON text of a model (one line per top-level field keeps diffs readable). */
-export function serialiseModel(model: ClassifierModel): string {
-  const lines = Object.entries(model).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
-  return `{\n${lines.join(',\n')}\n}\n`;
-}
-
-/** Parses and checks a model's JSON; a wrong or damaged file fails here with a clear message, not at prediction time. */
-export function parseModel(json: string): ClassifierModel {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch (err) {
-    throw badRequest('BAD_CLASSIFIER_MODEL', `The classifier model is not valid JSON: ${(err as Error).message}`);
-  }
-  const m = doc as Partial<ClassifierModel> | null;
-  const fail = (what: string) => badRequest('BAD_CLASSIFIER_MODEL', `The classifier model is damaged or of another format: ${what}`);
-  if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) throw fail(`format must be "${MODEL_FORMAT}"`);
-  const { categories, vocab, idf, weights, bias, urgency, features } = m;
-  if (!Array.isArray(categories) || categories.length === 0 || !categories.every((c) => typeof c === 'string')) throw fail('categories');
-  if (!Array.isArray(vocab) || !Array.isArray(idf) || idf.length !== vocab.length) throw fail('vocab and idf must have the same length');
-  if (!Array.isArray(weights) || weights.length !== vocab.length * categories.length) throw fail('weights must be vocab × categories');
-  if (!Array.isArray(bias) || bias.length !== categories.length) throw fail('bias must have one value per category');
-  if (!urgency || !Array.isArray(urgency.weights) || urgency.weights.length !== vocab.length) throw fail('urgency.weights must have one value per feature');
-  if (urgency.categoryLogOdds?.length !== categories.length || urgency.categoryHoursPrior?.length !== categories.length) throw fail('urgency priors');
-  if (!features || typeof features.minDf !== 'number' || typeof features.conceptWeight !== 'number') throw fail('features');
-  if (!m.concepts || typeof m.concepts !== 'object') throw fail('concepts');
-  if (typeof m.version !== 'string') throw fail('version');
-  const { version, ...body } = m as ClassifierModel;
-  if (modelVersion(body) !== version) throw fail(`its content does not match its version ${version} (edited by hand?)`);
-  return m as ClassifierModel;
 }

@@ -71,7 +71,8 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   enBigrams: true,
   dropProperNouns: true,
   minDf: 2,
-  conceptWeight: 3,
+  conceptWeight: 2,
+  conceptPairs: true,
 };
 
 /** Compiles a thesaurus ({concept: [forms]}); English forms go through the same stemming as report text. */
@@ -110,8 +111,11 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES, 
   latinParts.push(norm.slice(last));
   for (const part of latinParts) englishTokens(part, opts, concepts, out);
   if (opts.conceptPairs) {
+    // A linear model cannot see that two concepts occur together; a pair feature lets it.
     const found = [...new Set(out.filter((t) => t.startsWith(TOKEN_KINDS.concept)).map((t) => t.slice(2)))].sort();
-    for (let i = 0; i < found.length; i++) for (let j = i + 1; j < found.length; j++) out.push(`k:${found[i]}+${found[j]}`);
+    for (let i = 0; i < found.length; i++) {
+      for (let j = i + 1; j < found.length; j++) out.push(`${TOKEN_KINDS.concept}${found[i]}+${found[j]}`);
+    }
   }
   // Exclamations and questions say something about urgency (and inquiries) whatever the language.
   for (const m of norm.matchAll(/!+|\?+/g)) out.push(TOKEN_KINDS.cue + (m[0].startsWith('!') ? '!' : '?'));
@@ -181,6 +185,6 @@ function englishTokens(part: string, opts: FeatureOptions, concepts: CompiledCon
 export function displayToken(token: string): string {
   const body = token.slice(2);
   if (token.startsWith(TOKEN_KINDS.cue)) return token.slice(2);
-  if (token.startsWith(TOKEN_KINDS.concept)) return `[${body.replace(/_/g, ' ')}]`;
+  if (token.startsWith(TOKEN_KINDS.concept)) return body.split('+').map((c) => `[${c.replace(/_/g, ' ')}]`).join('+');
   return token.startsWith(TOKEN_KINDS.enBigram) ? body.replace('_', ' ') : body;
 }

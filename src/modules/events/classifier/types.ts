@@ -37,7 +37,8 @@ export interface FeatureOptions {
   minDf: number;
   /** Multiplier of thesaurus-concept features before normalisation (0 turns them off). */
   conceptWeight: number;
-  conceptPairs?: boolean;
+  /** Also a feature for each pair of concepts found together ([lamp]+[dark] is not [signal]+[dark]). */
+  conceptPairs: boolean;
 }
 
 /** Knobs of the optimiser. */
@@ -90,15 +91,26 @@ export interface ClassifierModel {
   /** Feature strings, sorted; index = feature id. */
   vocab: string[];
   idf: number[];
-  /** Row-major [feature][category] weights of the category model. */
-  weights: number[];
+  /** Row-major [feature][category] weights of the category model, one row per feature. */
+  weights: QuantisedMatrix;
   bias: number[];
   urgency: UrgencyModel;
 }
 
+/** A weight matrix stored as scaled integers (see quantise.logic.ts). */
+export interface QuantisedMatrix {
+  bits: 8 | 16;
+  rowLength: number;
+  length: number;
+  /** One scale per row: value = integer × scale. */
+  scales: number[];
+  /** Little-endian two's-complement integers, base64. */
+  data: string;
+}
+
 export interface UrgencyModel {
   /** One weight per vocabulary feature. */
-  weights: number[];
+  weights: QuantisedMatrix;
   bias: number;
   /** Weights of the two category-prior features (empirical log-odds, taxonomy urgentHours). */
   priorWeights: [number, number];

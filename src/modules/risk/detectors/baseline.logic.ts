@@ -1,7 +1,7 @@
 /**
  * Baseline detectors for the NAB bench: NAB's windowed Gaussian (mean and
  * standard deviation of the last 6400 values, refreshed every 100 readings;
- * score = 1 − two-sided tail probability) — published at 39.6 standard.
+ * score = the Gaussian CDF of the value, as NAB's implementation does) — published at 39.6 standard.
  */
 import { normalTail } from './stats.logic.js';
 import type { StreamingDetector } from './types.js';
@@ -26,6 +26,6 @@ export class WindowedGaussian implements StreamingDetector {
       this.sd = Math.sqrt(q / this.buf.length);
     }
     if (this.buf.length < 2 || this.sd === 0) return 0;
-    return 1 - 2 * normalTail(Math.abs(value - this.mean) / this.sd);
+    return 1 - normalTail((value - this.mean) / this.sd);
   }
 }

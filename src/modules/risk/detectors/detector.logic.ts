@@ -1,21 +1,20 @@
 /**
  * The CityOps streaming anomaly detector (SPEC R2): per sensor, O(1) work and
- * bounded memory per reading, only the past, score in [0, 1].
+ * bounded memory (a few hundred numbers) per reading, only the past, score in [0, 1].
  *
- * Raw evidence is the largest of: a robust z of the value against slow EW
- * statistics, or — once a learned time-of-day profile explains the series
- * better — the z of the residual against that profile; and a robust z of the
- * first difference. The raw evidence is then calibrated like Numenta's anomaly
- * likelihood: its short-term average is compared with its own long-run
+ * Evidence: a robust z of the value against slow EW statistics — replaced by
+ * the z of the residual against a learned time-of-day or time-of-week profile
+ * once that profile explains the series clearly better — mixed with a robust z
+ * of the first difference. The evidence is then calibrated like Numenta's
+ * anomaly likelihood: its short-term average is compared with its own long-run
  * distribution, so one threshold means the same rarity on every series.
  * After a confident detection the output is damped for a while, because only
  * the earliest detection of an anomaly counts and repeats are false alarms.
  */
-import { RobustEw, normalTail } from './stats.logic.js';
+import { RobustEw, SeasonalProfile, normalTail } from './stats.logic.js';
 import type { StreamingDetector } from './types.js';
 
 const DAY = 86_400_000;
-const DAY_BUCKETS = 48;
 
 export interface DetectorOptions {
   /** Readings averaged for the short-term evidence. */
@@ -26,18 +25,34 @@ export interface DetectorOptions {
   refractory: number;
   /** Calibrated score that counts as a detection for damping. */
   fireLevel: number;
-  /** Divides the instant evidence's z, so only far stronger single readings than usual fire alone. */
-  instantScale: number;
+  /** EW rate of the value's location and spread. */
+  levelAlpha: number;
+  /** EW rate of the first difference's and the seasonal residuals' spread. */
+  diffAlpha: number;
+  /** Weight of the first-difference z in the evidence (the value z gets the rest). */
+  diffWeight: number;
+  /** z at which the evidence reaches 1 − 1/e. */
+  zScale: number;
+  /** A seasonal profile replaces the plain level only if its residual spread is below this share of the level's. */
+  seasonalGain: number;
 }
 
-export const DEFAULT_OPTIONS: DetectorOptions = { shortWindow: 24, longAlpha: 0.002, refractory: 100, fireLevel: 0.999, instantScale: 2 };
+export const DEFAULT_OPTIONS: DetectorOptions = {
+  shortWindow: 24,
+  longAlpha: 0.001,
+  refractory: 100,
+  fireLevel: 0.998,
+  levelAlpha: 0.005,
+  diffAlpha: 0.01,
+  diffWeight: 0.5,
+  zScale: 4,
+  seasonalGain: 0.5,
+};
 
 export class CityDetector implements StreamingDetector {
-  private readonly level = new RobustEw(0.005);
-  private readonly diff = new RobustEw(0.01);
-  private readonly resid = new RobustEw(0.01);
-  private readonly prof = new Float64Array(DAY_BUCKETS);
-  private readonly profN = new Uint16Array(DAY_BUCKETS);
+  private readonly level: RobustEw;
+  private readonly diff: RobustEw;
+  private readonly seasons: SeasonalProfile[];
   private prev = NaN;
   private readonly ring: Float64Array;
   private ringPos = 0;
@@ -45,36 +60,37 @@ export class CityDetector implements StreamingDetector {
   private evMean = 0;
   private evVar = 0;
   private evN = 0;
-  private inMean = 0;
-  private inVar = 0;
   private quiet = 0;
   private n = 0;
 
   constructor(private readonly opt: DetectorOptions = DEFAULT_OPTIONS) {
     this.ring = new Float64Array(opt.shortWindow);
+    this.level = new RobustEw(opt.levelAlpha);
+    this.diff = new RobustEw(opt.diffAlpha);
+    this.seasons = [new SeasonalProfile(48, DAY, opt.diffAlpha), new SeasonalProfile(168, 7 * DAY, opt.diffAlpha)];
   }
 
+  /** Scores one reading (before learning from it). Non-finite values score 0 and are not learned. */
   update(ts: number, value: number): number {
-    if (!Number.isFinite(value)) return 0;
+    if (!Number.isFinite(value) || !Number.isFinite(ts)) return 0;
     const floor = 1e-9 + 1e-6 * Math.abs(this.level.mean);
-    const b = Math.floor((((ts % DAY) + DAY) % DAY) / (DAY / DAY_BUCKETS));
-    // Evidence from the value level and from the seasonal profile.
     let zLevel = this.level.z(value, floor);
-    const seasonalReady = this.profN[b]! >= 3 && this.resid.n > 50;
-    if (seasonalReady && this.resid.dev < 0.5 * this.level.dev) {
-      zLevel = this.resid.z(value - this.prof[b]!, floor);
+    let bestDev = this.opt.seasonalGain * this.level.dev;
+    for (const p of this.seasons) {
+      const r = p.residual(ts, value);
+      if (!Number.isNaN(r) && p.resid.n > 50 && p.resid.dev < bestDev) {
+        bestDev = p.resid.dev;
+        zLevel = p.resid.z(r, floor);
+      }
     }
     const d = Number.isNaN(this.prev) ? 0 : value - this.prev;
     const zDiff = this.diff.z(d, floor);
-    const z = Math.max(zLevel, zDiff);
-    const evidence = 1 - Math.exp(-z / 4);
-    // Learn (after scoring: only the past informs a score).
+    const z = this.opt.diffWeight * zDiff + (1 - this.opt.diffWeight) * zLevel;
+    const evidence = 1 - Math.exp(-z / this.opt.zScale);
+    // Learn only after scoring, so a score depends on the past alone.
     this.level.update(value);
     if (!Number.isNaN(this.prev)) this.diff.update(d);
-    if (this.profN[b]! > 0) this.resid.update(value - this.prof[b]!);
-    const pa = Math.max(0.1, 1 / (this.profN[b]! + 1));
-    this.prof[b] = this.profN[b] === 0 ? value : this.prof[b]! + pa * (value - this.prof[b]!);
-    if (this.profN[b]! < 65535) this.profN[b]!++;
+    for (const p of this.seasons) p.update(ts, value);
     this.prev = value;
     return this.calibrate(evidence);
   }
@@ -90,17 +106,11 @@ export class CityDetector implements StreamingDetector {
     if (this.evN > 100) {
       const sd = Math.max(Math.sqrt(this.evVar), 1e-3);
       score = 1 - normalTail((short - this.evMean) / sd);
-      // A lone spike is diluted by the average; judge it on its own against the instant evidence's spread.
-      const sdI = Math.max(Math.sqrt(this.inVar), 1e-3);
-      score = Math.max(score, 1 - normalTail((ev - this.inMean) / sdI / this.opt.instantScale));
     }
     const a = Math.max(this.opt.longAlpha, 1 / (this.evN + 1));
     const dm = short - this.evMean;
     this.evMean += a * dm;
     this.evVar = (1 - a) * (this.evVar + a * dm * dm);
-    const di = ev - this.inMean;
-    this.inMean += a * di;
-    this.inVar = (1 - a) * (this.inVar + a * di * di);
     this.evN++;
     if (this.quiet > 0) {
       this.quiet--;

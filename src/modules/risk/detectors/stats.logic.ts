@@ -40,3 +40,33 @@ export function normalTail(z: number): number {
   const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
+
+/** A time-of-period profile learned online (EW per bucket) and the robust spread of its residuals. */
+export class SeasonalProfile {
+  private readonly prof: Float64Array;
+  private readonly seen: Uint16Array;
+  readonly resid: RobustEw;
+  constructor(private readonly buckets: number, private readonly period: number, residAlpha: number, private readonly rate = 0.1) {
+    this.prof = new Float64Array(buckets);
+    this.seen = new Uint16Array(buckets);
+    this.resid = new RobustEw(residAlpha);
+  }
+
+  bucket(ts: number): number {
+    return Math.floor((((ts % this.period) + this.period) % this.period) / (this.period / this.buckets));
+  }
+
+  /** Residual of x against the profile at ts, or NaN while that bucket is not yet learned. */
+  residual(ts: number, x: number): number {
+    const b = this.bucket(ts);
+    return this.seen[b]! >= 3 ? x - this.prof[b]! : NaN;
+  }
+
+  update(ts: number, x: number): void {
+    const b = this.bucket(ts);
+    const n = this.seen[b]!;
+    if (n > 0) this.resid.update(x - this.prof[b]!);
+    this.prof[b] = n === 0 ? x : this.prof[b]! + Math.max(this.rate, 1 / (n + 1)) * (x - this.prof[b]!);
+    if (n < 65535) this.seen[b] = n + 1;
+  }
+}

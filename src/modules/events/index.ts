@@ -1,0 +1,55 @@
+/** City events module (SPEC E1–E5): store, service, routes and the time-limit sweep, wired together. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ASSETS_DIR } from '../../config.js';
+import type { AuditLog } from '../../platform/audit/types.js';
+import type { OrgDirectory } from '../../platform/auth/types.js';
+import type { CityModule, Kernel } from '../../platform/module.js';
+import { registerEventRoutes } from './routes.js';
+import { createEventService, type EventService, type EventServiceOptions } from './service.js';
+import { createEventStore, migrations } from './store.js';
+import type { Taxonomy } from './timelimits.logic.js';
+import type { Classifier } from './types.js';
+
+export * from './types.js';
+export type { EventService } from './service.js';
+
+export const TAXONOMY_FILE = path.join(ASSETS_DIR, 'taxonomy/event-categories.json');
+const SWEEP_EVERY_MS = 60_000;
+
+export function loadTaxonomy(file = TAXONOMY_FILE): Taxonomy {
+  return JSON.parse(readFileSync(file, 'utf8')) as Taxonomy;
+}
+
+export interface EventsModuleDeps extends Kernel {
+  audit: AuditLog;
+  org: OrgDirectory;
+  /** Optional: without one, intake needs an explicit category. */
+  classifier?: Classifier;
+  taxonomy?: Taxonomy;
+  options?: EventServiceOptions;
+}
+
+export function createEventsModule(k: EventsModuleDeps): { module: CityModule; events: EventService } {
+  const store = createEventStore(k.database);
+  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy: k.taxonomy ?? loadTaxonomy(), classifier: k.classifier, options: k.options });
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping = false;
+  const module: CityModule = {
+    name: 'events',
+    migrations,
+    registerRoutes: (app) => registerEventRoutes(app, events),
+    async start() {
+      timer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        events.sweep().catch((err: unknown) => k.log.error({ err }, 'event sweep failed')).finally(() => { sweeping = false; });
+      }, SWEEP_EVERY_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+  return { module, events };
+}
