@@ -105,17 +105,18 @@ function printEvaluation(name: string, ev: Evaluation): void {
 function runGrid(examples: LabelledReport[]): void {
   const grid: Array<{ name: string; features?: Partial<FeatureOptions>; train?: Partial<TrainOptions> }> = [
     { name: 'defaults' },
+    { name: 'no concepts', features: { conceptWeight: 0 } },
+    { name: 'concepts ×1', features: { conceptWeight: 1 } },
+    { name: 'concepts ×3', features: { conceptWeight: 3 } },
+    { name: 'no pairs', features: { conceptPairs: false } },
+    { name: 'keep names', features: { dropProperNouns: false } },
     { name: 'no zh chars', features: { zhChars: false } },
-    { name: 'no zh words', features: { zhWords: false } },
     { name: 'no en bigrams', features: { enBigrams: false } },
-    { name: 'minDf 1', features: { minDf: 1 } },
     { name: 'minDf 3', features: { minDf: 3 } },
-    { name: 'l2 1e-3', train: { l2: 1e-3 } },
-    { name: 'l2 1e-5', train: { l2: 1e-5 } },
-    { name: 'l2 0', train: { l2: 0 } },
-    { name: 'epochs 15', train: { epochs: 15 } },
-    { name: 'epochs 60', train: { epochs: 60 } },
-    { name: 'lr 0.05', train: { learningRate: 0.05 } },
+    { name: 'l2 3e-5', train: { l2: 3e-5 } },
+    { name: 'l2 3e-4', train: { l2: 3e-4 } },
+    { name: 'urgent 0.5', train: { urgentThreshold: 0.5 } },
+    { name: 'urgent unbal.', train: { urgentBalance: 0 } },
   ];
   out('5-fold cross-validation on the train split:');
   for (const g of grid) {

@@ -4,6 +4,7 @@ import { VERSION } from '../main.js';
 import { ConfigError } from '../config.js';
 import { isAppError } from '../platform/errors.js';
 import { registerAdminCommands } from './admin.js';
+import { registerClassifyCommands } from './classify.js';
 import { registerServeCommands } from './serve.js';
 import { registerSimCommands } from './sim.js';
 import { registerDetectCommands } from './detect.js';
@@ -16,6 +17,7 @@ const program = new Command('cityops')
 registerServeCommands(program);
 registerAdminCommands(program);
 registerSimCommands(program);
+registerClassifyCommands(program);
 registerDetectCommands(program);
 
 try {

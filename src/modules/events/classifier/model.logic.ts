@@ -29,6 +29,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   l2: 1e-4,
   urgentL2: 1e-4,
   urgentBalance: 1,
+  urgentThreshold: 0.3,
   urgentFeatures: 'all',
   seed: 12345,
 };
@@ -96,7 +97,7 @@ export function trainClassifier(input: TrainInput): ClassifierModel {
       priorWeights: [round(urgent.weights[v] ?? 0), round(urgent.weights[v + 1] ?? 0)],
       categoryLogOdds: logOdds.map(round),
       categoryHoursPrior: hoursPrior.map(round),
-      threshold: 0.5,
+      threshold: train.urgentThreshold,
     },
   };
   return { ...body, version: modelVersion(body) };

@@ -55,6 +55,11 @@ export interface TrainOptions {
    * class ratio: 0 = unweighted, 1 = fully balanced, 0.5 = square root.
    */
   urgentBalance: number;
+  /**
+   * Probability above which a report is flagged urgent. Below 0.5 on purpose:
+   * a missed emergency costs more than a false alarm a dispatcher clears.
+   */
+  urgentThreshold: number;
   /** Features the urgency model sees: all of them, or only thesaurus concepts and cues (fewer, more general). */
   urgentFeatures: 'all' | 'concepts';
   seed: number;

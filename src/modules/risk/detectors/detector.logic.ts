@@ -35,6 +35,8 @@ export interface DetectorOptions {
   zScale: number;
   /** A seasonal profile replaces the plain level only if its residual spread is below this share of the level's. */
   seasonalGain: number;
+  /** Readings learned before any score above 0 (the statistics are unreliable before). */
+  warmup: number;
 }
 
 export const DEFAULT_OPTIONS: DetectorOptions = {
@@ -47,6 +49,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   diffWeight: 0.5,
   zScale: 4,
   seasonalGain: 0.5,
+  warmup: 100,
 };
 
 export class CityDetector implements StreamingDetector {
@@ -103,7 +106,7 @@ export class CityDetector implements StreamingDetector {
     this.n++;
     const short = this.ringSum / Math.min(this.n, w);
     let score = 0;
-    if (this.evN > 100) {
+    if (this.evN > this.opt.warmup) {
       const sd = Math.max(Math.sqrt(this.evVar), 1e-3);
       score = 1 - normalTail((short - this.evMean) / sd);
     }

@@ -85,11 +85,11 @@ export function createTelemetry(
       await maintenance.stop();
       await ingestService.writer.close();
       // Persist what the rollups gathered in memory, so the next start has little to read back.
-      await maintenance.rollupNow().catch((err: unknown) => k.log.warn({ err }, 'telemetry: final rollup failed; the next start catches up'));
+      await maintenance.rollupNow(true).catch((err: unknown) => k.log.warn({ err }, 'telemetry: final rollup failed; the next start catches up'));
     },
     ingest: (batch, principal) => ingest(batch, principal),
     latest,
-    rollupNow: maintenance.rollupNow,
+    rollupNow: () => maintenance.rollupNow(),
     retentionNow: maintenance.retentionNow,
     flush: () => ingestService.writer.flush(),
     backlog: () => ingestService.writer.backlog(),

@@ -94,11 +94,18 @@ export function createMaintenance(d: MaintenanceDeps) {
     feed = store.currentSeq ? new RollupFeed(store.currentSeq(), undefined, capacity) : null;
   };
 
-  async function rollupOnce(): Promise<number> {
+  /** PostgreSQL, background runs: the highest seq seen one run ago (see rollupOnce). */
+  let settled = 0;
+
+  async function rollupOnce(settle = false): Promise<number> {
     if (!feed) {
+      // With several processes writing, a transaction may commit a lower seq after a higher one is visible;
+      // background runs therefore stop at the seq seen one run (seconds) ago, by when such stragglers have landed.
       const top = await store.maxSeq();
-      await rollupStored(top);
-      return top;
+      const upTo = settle ? settled : top;
+      settled = top;
+      await rollupStored(upTo);
+      return upTo;
     }
     await rollupStored(feed.from);
     const f = feed;
@@ -126,8 +133,8 @@ export function createMaintenance(d: MaintenanceDeps) {
   }
 
   /** Merge every raw reading stored so far into the rollups; resolves with the seq they now include. */
-  function rollupNow(): Promise<number> {
-    if (!rolling) rolling = rollupOnce().finally(() => (rolling = null));
+  function rollupNow(settle = false): Promise<number> {
+    if (!rolling) rolling = rollupOnce(settle).finally(() => (rolling = null));
     return rolling;
   }
 
@@ -194,11 +201,12 @@ export function createMaintenance(d: MaintenanceDeps) {
       }
       feed.to = store.currentSeq();
     },
-    rollupNow,
+    /** settle: on PostgreSQL, stop at the seq seen one run ago (background runs and shutdown). */
+    rollupNow: (settle = false) => rollupNow(settle),
     retentionNow,
     start(): void {
       restartFeed();
-      every(o.rollupIntervalMs, 'rollup', rollupNow);
+      every(o.rollupIntervalMs, 'rollup', () => rollupNow(true));
       every(o.retentionIntervalMs, 'retention', retentionNow);
     },
     async stop(): Promise<void> {
