@@ -3,19 +3,22 @@
  * mixed text. Chinese runs give Intl.Segmenter words, character bigrams and
  * single characters (bigrams and characters survive segmentation mistakes,
  * typos and unseen compounds); English gives lower-cased, lightly stemmed
- * words and word bigrams. Every token carries a prefix naming its kind so
- * that, say, the word 井盖 and the bigram 井盖 are separate features.
+ * words and word bigrams, without capitalised place names. On top come
+ * thesaurus concepts (and pairs of them) shared by both languages, and
+ * "!"/"?" cues. Every token carries a prefix naming its kind so that, say,
+ * the word 井盖 and the bigram 井盖 are separate features.
  */
 import type { FeatureOptions } from './types.js';
 
 /** A concept thesaurus compiled for matching: Chinese forms by substring, English forms as stem sequences. */
 export interface CompiledConcepts {
-  zh: Array<{ form: string; concept: string }>;
+  /** First character of a Chinese form → the forms that start with it (one pass over the text finds them all). */
+  zh: Map<string, Array<{ form: string; concept: string }>>;
   /** First stem of a phrase → the phrases that start with it. */
   en: Map<string, Array<{ stems: string[]; concept: string }>>;
 }
 
-const NO_CONCEPTS: CompiledConcepts = { zh: [], en: new Map() };
+const NO_CONCEPTS: CompiledConcepts = { zh: new Map(), en: new Map() };
 
 /** Feature-kind prefixes. */
 export const TOKEN_KINDS = { zhWord: 'w:', zhBigram: 'b:', zhChar: 'c:', enWord: 'e:', enBigram: 'f:', concept: 'k:', cue: 'p:' } as const;
@@ -77,12 +80,13 @@ export const DEFAULT_FEATURES: FeatureOptions = {
 
 /** Compiles a thesaurus ({concept: [forms]}); English forms go through the same stemming as report text. */
 export function compileConcepts(concepts: Readonly<Record<string, readonly string[]>>): CompiledConcepts {
-  const out: CompiledConcepts = { zh: [], en: new Map() };
+  const out: CompiledConcepts = { zh: new Map(), en: new Map() };
   for (const concept of Object.keys(concepts).sort()) {
     for (const form of concepts[concept] ?? []) {
       const norm = normaliseText(form);
       if (/\p{Script=Han}/u.test(norm)) {
-        out.zh.push({ form: norm, concept });
+        const first = norm[0] ?? '';
+        out.zh.set(first, [...(out.zh.get(first) ?? []), { form: norm, concept }]);
         continue;
       }
       const stems = englishStems(norm);
@@ -104,9 +108,7 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES, 
     latinParts.push(norm.slice(last, m.index));
     last = m.index + m[0].length;
     chineseTokens(m[0], opts, out);
-    for (const { form, concept } of concepts.zh) {
-      for (let at = m[0].indexOf(form); at >= 0; at = m[0].indexOf(form, at + form.length)) out.push(TOKEN_KINDS.concept + concept);
-    }
+    chineseConcepts(m[0], concepts, out);
   }
   latinParts.push(norm.slice(last));
   for (const part of latinParts) englishTokens(part, opts, concepts, out);
@@ -163,6 +165,14 @@ function englishStems(phrase: string): string[] {
     if (stem.length >= 2) stems.push(stem);
   }
   return stems;
+}
+
+function chineseConcepts(run: string, concepts: CompiledConcepts, out: string[]): void {
+  for (let i = 0; i < run.length; i++) {
+    for (const { form, concept } of concepts.zh.get(run[i] ?? '') ?? []) {
+      if (run.startsWith(form, i)) out.push(TOKEN_KINDS.concept + concept);
+    }
+  }
 }
 
 function englishTokens(part: string, opts: FeatureOptions, concepts: CompiledConcepts, out: string[]): void {
