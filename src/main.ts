@@ -19,6 +19,7 @@ import { createAuditModule } from './platform/audit/index.js';
 import { createAuthModule } from './platform/auth/index.js';
 import { createEmergencyModule } from './modules/emergency/index.js';
 import { createEventsModule } from './modules/events/index.js';
+import { loadClassifier } from './modules/events/classifier/index.js';
 import { createSensingModule } from './modules/sensing/index.js';
 import { createSimModule } from './sim/index.js';
 
@@ -55,7 +56,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   const { module: emergencyModule, roads } = createEmergencyModule({ ...kernel, audit });
   const { module: sensingModule, sensing } = createSensingModule({ ...kernel, audit, org: auth });
   const { module: simModule, sim } = createSimModule({ ...kernel, audit, auth, sensing, roads });
-  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth });
+  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth, classifier: await loadClassifier() });
   const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule, eventsModule];
 
   await migrate(database.db, database.dialect, modules.flatMap((m) => m.migrations));

@@ -20,7 +20,7 @@ import { projection, type Projection } from './geometry.logic.js';
 import { elapsedMin, incidentEffects, isFinished, parseIncidentRequest, planIncident, type FleetSensor } from './incidents.logic.js';
 import { readingTimes, sensorValue, timeContext, type SensorSpec } from './model.logic.js';
 import type { Placement } from './placement.logic.js';
-import { createRng, gaussian } from './random.logic.js';
+import { createRng, gaussian } from '../platform/random.js';
 import type { Incident } from './types.js';
 
 export interface DriverDeps {

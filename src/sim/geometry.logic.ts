@@ -4,7 +4,7 @@
  * along lines, and picking well-spread points from many candidates.
  */
 import type { Position } from '../platform/geo/index.js';
-import { shuffled, type Rng } from './random.logic.js';
+import { shuffled, type Rng } from '../platform/random.js';
 
 const M_PER_DEG_LAT = 110_574;
 const M_PER_DEG_LON_EQ = 111_320;

@@ -9,7 +9,7 @@ import { badRequest } from '../platform/errors.js';
 import { isValidLonLat, type Position } from '../platform/geo/index.js';
 import type { Projection } from './geometry.logic.js';
 import type { Effects } from './model.logic.js';
-import { unitHash } from './random.logic.js';
+import { unitHash } from '../platform/random.js';
 import { INCIDENT_KINDS, type AffectedSensor, type Incident, type IncidentKind, type SensorProfile } from './types.js';
 import type { SensorClass } from '../modules/sensing/types.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { metricsOf } from '../modules/sensing/classes.js';
 import { SENSOR_CLASSES } from '../modules/sensing/types.js';
 import { activity, readingTimes, sensorValue, timeContext, trafficDemand, type SensorSpec, type TimeContext } from './model.logic.js';
-import { createRng, gaussian } from './random.logic.js';
+import { createRng, gaussian } from '../platform/random.js';
 
 // 2026-11-23 is a Monday, 2026-11-28 a Saturday.
 const at = (day: number, hour: number): TimeContext => ({ t: Date.UTC(2026, 10, day, hour), hour, dow: (day - 22) % 7 });

@@ -7,7 +7,7 @@
 import type { SensorClass } from '../modules/sensing/types.js';
 import { metricsOf } from '../modules/sensing/classes.js';
 import { buildCityMap, siteName, type CityMap, type CityMapInput, type Site } from './citymap.logic.js';
-import { createRng, hashString, unitHash } from './random.logic.js';
+import { createRng, hashString, unitHash } from '../platform/random.js';
 import * as S from './sites.logic.js';
 import type { PlannedSensor, SensorProfile } from './types.js';
 

@@ -9,7 +9,7 @@ import type { Position } from '../platform/geo/index.js';
 import type { MapFeature } from '../modules/emergency/types.js';
 import { GridIndex, lineLength, pickSpread, pointsAlong } from './geometry.logic.js';
 import { centreNodes, featurePoints, LOCAL_ROADS, MAIN_ROADS, placeName, roadLabel, type CityMap, type RoadLine, type Site } from './citymap.logic.js';
-import type { Rng } from './random.logic.js';
+import type { Rng } from '../platform/random.js';
 
 /** Sites spaced evenly along the given roads so that about `target` fit. */
 export function alongRoads(map: CityMap, roads: RoadLine[], target: number, minSpacingM: number): Site[] {

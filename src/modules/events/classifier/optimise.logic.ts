@@ -5,6 +5,7 @@
  * linearly decaying step size and a seeded shuffle, so the same data and
  * seed always give bit-identical weights.
  */
+import { createRng } from '../../../platform/random.js';
 import type { SparseVector } from './tfidf.logic.js';
 
 export interface AdamOptions {
@@ -29,17 +30,8 @@ export interface BinaryFit {
   losses: number[];
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; enough for shuffling. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for shuffling (the platform's mulberry32). */
+export const seededRandom = createRng;
 
 /** Fisher–Yates with the given random source; returns a new array. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers, so the demo city is the same city every time
+ * Seeded pseudo-random numbers (mulberry32), shared: the demo city is the same city every time
  * it is built and tests can pin exact outcomes.
  */
 
