@@ -56,7 +56,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   const { module: emergencyModule, roads } = createEmergencyModule({ ...kernel, audit });
   const { module: sensingModule, sensing } = createSensingModule({ ...kernel, audit, org: auth });
   const { module: simModule, sim } = createSimModule({ ...kernel, audit, auth, sensing, roads });
-  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth, classifier: await loadClassifier() });
+  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth, classifier: await loadClassifier(), authenticator });
   const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule, eventsModule];
 
   await migrate(database.db, database.dialect, modules.flatMap((m) => m.migrations));

@@ -6,7 +6,11 @@ import type { AuditLog } from '../../platform/audit/types.js';
 import type { OrgDirectory } from '../../platform/auth/types.js';
 import type { CityModule, Kernel } from '../../platform/module.js';
 import { registerEventRoutes } from './routes.js';
-import { createEventService, type EventService, type EventServiceOptions } from './service.js';
+import { createDuplicates, duplicateMigrations, registerDuplicateRoutes } from './duplicates/index.js';
+import { withWebhooks } from './webhooks/index.js';
+import { registerOpen311Routes } from './open311/routes.js';
+import type { Authenticator } from '../../platform/http/app.js';
+import { createEventService, type EventHooks, type EventService, type EventServiceOptions } from './service.js';
 import { createEventStore, migrations } from './store.js';
 import type { Taxonomy } from './timelimits.logic.js';
 import type { Classifier } from './types.js';
@@ -28,17 +32,27 @@ export interface EventsModuleDeps extends Kernel {
   classifier?: Classifier;
   taxonomy?: Taxonomy;
   options?: EventServiceOptions;
+  /** Resolves an Open311 api_key; without it only the X-API-Key header is honoured. */
+  authenticator?: Authenticator;
 }
 
 export function createEventsModule(k: EventsModuleDeps): { module: CityModule; events: EventService } {
   const store = createEventStore(k.database);
-  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy: k.taxonomy ?? loadTaxonomy(), classifier: k.classifier, options: k.options });
+  const hooks: EventHooks = {};
+  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy: k.taxonomy ?? loadTaxonomy(), classifier: k.classifier, options: k.options, hooks });
+  const duplicates = createDuplicates(k.database, events, k.clock);
+  hooks.afterIntake = duplicates.afterIntake;
+  hooks.mergedInto = duplicates.mergedInto;
   let timer: NodeJS.Timeout | undefined;
   let sweeping = false;
   const module: CityModule = {
     name: 'events',
-    migrations,
-    registerRoutes: (app) => registerEventRoutes(app, events),
+    migrations: [...migrations, ...duplicateMigrations],
+    registerRoutes: async (app) => {
+      registerEventRoutes(app, events);
+      registerDuplicateRoutes(app, duplicates);
+      await registerOpen311Routes(app, { events, taxonomy: k.taxonomy ?? loadTaxonomy(), clock: k.clock, authenticator: k.authenticator });
+    },
     async start() {
       timer = setInterval(() => {
         if (sweeping) return;
@@ -51,5 +65,5 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
       if (timer) clearInterval(timer);
     },
   };
-  return { module, events };
+  return { module: withWebhooks(module, k), events };
 }

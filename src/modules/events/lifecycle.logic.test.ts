@@ -25,7 +25,7 @@ function actorFor(role: string, action: EventAction): LifecycleActor {
 
 const EXPECTED_TO: Partial<Record<EventAction, EventState>> = {
   dispatch: 'dispatched', accept: 'in_progress', return: 'received', transfer: 'dispatched', report_result: 'result_reported',
-  rate: 'rated', close: 'closed', reopen: 'dispatched',
+  rate: 'rated', close: 'closed', reopen: 'dispatched', merge: 'closed',
 };
 const INPUT = { reason: 'wrong place', note: 'fixed it', department: 'JTJ', rating: 4, comment: 'ok' };
 const ALL_ROLES = [...LIFECYCLE_ROLES, 'data_officer', 'auditor', 'leader', 'device'];

@@ -55,6 +55,8 @@ export const TRANSITIONS: Record<EventAction, TransitionRule> = {
   suspend: { from: OPEN, roles: [...STAFF, 'handler'], suspended: 'never', public: true },
   resume: { from: OPEN, roles: [...STAFF, 'handler'], suspended: 'only', public: true },
   escalate: { from: ['received', 'dispatched', 'in_progress'], roles: [...STAFF, 'system'], suspended: 'also', public: false },
+  // A duplicate closes into the event it repeats; its reporter follows that one (duplicates/).
+  merge: { from: ['received', 'dispatched', 'in_progress'], roles: STAFF, suspended: 'also', public: true },
 };
 
 /** Highest escalation level: 1 street station, 2 city centre. */
@@ -203,6 +205,13 @@ export function apply<E extends LifecycleEvent>(ev: E, action: EventAction, acto
       if (ev.escalationLevel >= MAX_ESCALATION) throw conflict('ESCALATION_MAX', 'The event is already escalated to the city centre');
       next.escalationLevel = ev.escalationLevel + 1;
       entryNote = `${next.escalationLevel === 1 ? 'street station' : 'city centre'}${reason ? `: ${reason}` : ''}`;
+      break;
+    case 'merge':
+      if (ev.suspendedAt !== null) next.pausedMs = ev.pausedMs + Math.max(0, now - ev.suspendedAt);
+      next.suspendedAt = null;
+      next.suspendReason = null;
+      next.closedAt = now;
+      to = 'closed';
       break;
   }
   next.state = to;

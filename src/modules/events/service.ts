@@ -39,6 +39,14 @@ export interface EventDeps {
   taxonomy: Taxonomy;
   classifier?: Classifier;
   options?: EventServiceOptions;
+  /** Seams for duplicates/ (suggestions at intake, merged tracking codes), filled in once both exist. */
+  hooks?: EventHooks;
+}
+
+export interface EventHooks {
+  afterIntake?: (e: CityEvent) => Promise<void>;
+  /** The event a merged duplicate now follows, or null. */
+  mergedInto?: (eventId: string) => Promise<string | null>;
 }
 
 export interface EventDetail { event: CityEvent; time: TimeView; timeline: TimelineEntry[] }
@@ -50,7 +58,7 @@ const BUS_TYPE: Record<EventAction | 'receive', EventType> = {
   receive: 'EventReceived', dispatch: 'EventDispatched', accept: 'EventAccepted', return: 'EventReturned', transfer: 'EventTransferred',
   add_cohandler: 'EventCohandlerAdded', complete_cotask: 'EventCotaskCompleted', report_result: 'EventResultReported',
   verify: 'EventVerified', rate: 'EventRated', close: 'EventClosed', reopen: 'EventReopened', suspend: 'EventSuspended',
-  resume: 'EventResumed', escalate: 'EventEscalated',
+  resume: 'EventResumed', escalate: 'EventEscalated', merge: 'EventMerged',
 };
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -130,6 +138,7 @@ export function createEventService(d: EventDeps) {
       throw err;
     }
     await record(event, entry, p);
+    await d.hooks?.afterIntake?.(event);
     if (classified && classified.confidence >= opts.autoDispatchConfidence) {
       return { event: await step(event, 'dispatch', SYSTEM, { note: `auto: ${cat.code} → ${cat.department}` }, SYSTEM.id), created: true };
     }
@@ -147,6 +156,8 @@ export function createEventService(d: EventDeps) {
     intake,
 
     async act(id: string, body: ActionBody, p: Principal): Promise<CityEvent> {
+      // A merge also records the follower: only the merge endpoint does both.
+      if (body.action === 'merge') throw badRequest('USE_MERGE_ENDPOINT', 'Merge with POST /api/v1/events/:id/merge {"into": "<id of the earlier event>"}');
       const ev = await visible(id, p);
       if (body.expectedVersion !== ev.version) {
         throw conflict('VERSION_CONFLICT', `The event is at version ${ev.version}, not ${body.expectedVersion}; reload it and try again`, { currentVersion: ev.version });
@@ -157,6 +168,17 @@ export function createEventService(d: EventDeps) {
       return step(ev, body.action, { ...(await lifecycleActor(p)), name: p.name }, body, p);
     },
 
+    /** Close a duplicate into the open event it repeats; the caller records the follower. */
+    async merge(id: string, intoId: string, p: Principal): Promise<{ event: CityEvent; into: CityEvent }> {
+      if (id === intoId) throw badRequest('MERGE_INTO_SELF', 'An event cannot be merged into itself: "into" is the earlier event it repeats');
+      const ev = await visible(id, p);
+      const into = await d.store.get(intoId);
+      if (!into) throw notFound('MERGE_TARGET_NOT_FOUND', `No event ${intoId} to merge into`);
+      if (into.state === 'closed') throw conflict('MERGE_TARGET_CLOSED', `Event ${intoId} is closed; merge into an open event, or reopen it first`);
+      const event = await step(ev, 'merge', { ...(await lifecycleActor(p)), name: p.name }, { note: `merged into ${into.trackingCode}` }, p);
+      return { event, into };
+    },
+
     async get(id: string, p: Principal): Promise<EventDetail> {
       const event = await visible(id, p);
       const publicOnly = !p.roles.some((r) => r !== 'citizen');
@@ -164,8 +186,11 @@ export function createEventService(d: EventDeps) {
     },
 
     async track(code: string): Promise<EventDetail> {
-      const event = await d.store.getByCode(code.trim().toUpperCase());
-      if (!event) throw notFound('TRACKING_CODE_NOT_FOUND', `No event with tracking code ${code}`);
+      const own = await d.store.getByCode(code.trim().toUpperCase());
+      if (!own) throw notFound('TRACKING_CODE_NOT_FOUND', `No event with tracking code ${code}`);
+      // A merged duplicate's code shows the progress of the event it now follows.
+      const into = own.state === 'closed' ? await d.hooks?.mergedInto?.(own.id) : null;
+      const event = (into ? await d.store.get(into) : null) ?? own;
       return { event, time: view(event, d.clock.now()), timeline: await d.store.timeline(event.id, true) };
     },
 
@@ -186,6 +211,11 @@ export function createEventService(d: EventDeps) {
       if (q.queue === 'grid' && !f.state) f.state = ['received', 'dispatched', 'in_progress', 'result_reported'];
       if (q.department && !f.inboxDepartment) f.leadDepartment = q.department;
       return { ...(await d.store.list(f)), now };
+    },
+
+    /** Public listing (Open311): no scope by caller, so callers must show only public fields. */
+    async publicList(q: { category?: string; states?: EventState[]; from: number; to: number; limit: number }): Promise<CityEvent[]> {
+      return (await d.store.list({ category: q.category, state: q.states, createdFrom: q.from, createdTo: q.to, limit: q.limit, offset: 0 })).items;
     },
 
     view,

@@ -107,6 +107,9 @@ export interface EventFilter {
   reporterId?: string;
   /** Only events whose deadline is at or before this time (overdue list). */
   overdueAt?: number;
+  /** Created at or after / at or before (Open311 date window), epoch ms. */
+  createdFrom?: number;
+  createdTo?: number;
   limit: number;
   offset: number;
 }
@@ -217,6 +220,8 @@ export function createEventStore(database: Database) {
       if (f.reporterId) q = q.where('reporter_id', '=', f.reporterId);
       if (f.orgPathPrefix) q = q.where('org_path', 'like', `${f.orgPathPrefix.replace(/[%_\\]/g, '')}%`);
       if (f.overdueAt !== undefined) q = q.where('deadline_at', '<=', f.overdueAt);
+      if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+      if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
       const dept = f.inboxDepartment;
       if (dept) {
         q = q.where((eb) => eb.or([

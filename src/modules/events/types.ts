@@ -10,7 +10,7 @@ export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export const EVENT_ACTIONS = [
   'dispatch', 'accept', 'return', 'transfer', 'add_cohandler', 'complete_cotask', 'report_result', 'verify',
-  'rate', 'close', 'reopen', 'suspend', 'resume', 'escalate',
+  'rate', 'close', 'reopen', 'suspend', 'resume', 'escalate', 'merge',
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
@@ -123,5 +123,7 @@ declare module '../../platform/bus/types.js' {
     EventSuspended: EventChangedPayload;
     EventResumed: EventChangedPayload;
     EventEscalated: EventChangedPayload;
+    /** A duplicate report was merged into an earlier event and closed (duplicates/). */
+    EventMerged: EventChangedPayload;
   }
 }
