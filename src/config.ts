@@ -26,6 +26,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest number of readings in one batch. */
   maxBatchReadings: number;
+  /** Largest accepted event photo in bytes (stored under dataDir/photos). */
+  photoMaxBytes: number;
+  /** A classified report at or above this confidence is dispatched without a dispatcher; below it waits in the dispatcher's queue. */
+  dispatchMinConfidence: number;
+  /** An event whose result the citizen never rates closes after this many days. */
+  autoCloseDays: number;
   demo: boolean;
   /** Simulated readings per sensor per second in demo mode (0 = simulator off). */
   simRate: number;
@@ -56,6 +62,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   auditHash: 'CITYOPS_AUDIT_HASH',
   bodyLimitBytes: 'CITYOPS_BODY_LIMIT',
   maxBatchReadings: 'CITYOPS_MAX_BATCH',
+  photoMaxBytes: 'CITYOPS_PHOTO_MAX_BYTES',
+  dispatchMinConfidence: 'CITYOPS_DISPATCH_MIN_CONFIDENCE',
+  autoCloseDays: 'CITYOPS_AUTO_CLOSE_DAYS',
   demo: 'CITYOPS_DEMO',
   simRate: 'CITYOPS_SIM_RATE',
   logLevel: 'LOG_LEVEL',
@@ -147,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditHash: oneOf('auditHash', ['sha256', 'sm3'] as const, 'sha256'),
     bodyLimitBytes: int('bodyLimitBytes', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     maxBatchReadings: int('maxBatchReadings', 50_000, 1, 1_000_000),
+    photoMaxBytes: int('photoMaxBytes', 8 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    dispatchMinConfidence: num('dispatchMinConfidence', 0.8, 0, 1),
+    autoCloseDays: int('autoCloseDays', 7, 1, 365),
     demo: bool('demo', false),
     simRate: num('simRate', 1, 0, 100),
     logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

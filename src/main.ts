@@ -3,7 +3,7 @@
  * store and the bus, build every module, run migrations, mount routes and
  * start workers. Tests build the same thing in-process with createCityOps().
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
 import type { Config } from './config.js';
@@ -19,6 +19,7 @@ import { createAuditModule } from './platform/audit/index.js';
 import { createAuthModule } from './platform/auth/index.js';
 import { createEmergencyModule } from './modules/emergency/index.js';
 import { createEventsModule } from './modules/events/index.js';
+import { learnedModelFile } from './modules/events/routing/index.js';
 import { loadClassifier } from './modules/events/classifier/index.js';
 import { createSensingModule } from './modules/sensing/index.js';
 import { createSimModule } from './sim/index.js';
@@ -56,7 +57,13 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   const { module: emergencyModule, roads } = createEmergencyModule({ ...kernel, audit });
   const { module: sensingModule, sensing } = createSensingModule({ ...kernel, audit, org: auth });
   const { module: simModule, sim } = createSimModule({ ...kernel, audit, auth, sensing, roads });
-  const { module: eventsModule, events } = createEventsModule({ ...kernel, audit, org: auth, classifier: await loadClassifier(), authenticator });
+  // The learning loop writes adopted models to the data dir; the committed model serves until then.
+  const learnedModel = learnedModelFile(config.dataDir);
+  const { module: eventsModule, events } = createEventsModule({
+    ...kernel, audit, org: auth, classifier: await loadClassifier(existsSync(learnedModel) ? learnedModel : undefined), authenticator,
+    learning: { modelFile: learnedModel },
+    options: { autoDispatchConfidence: config.dispatchMinConfidence, autoCloseDays: config.autoCloseDays },
+  });
   const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule, eventsModule];
 
   await migrate(database.db, database.dialect, modules.flatMap((m) => m.migrations));

@@ -9,11 +9,32 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { isAppError } from '../platform/errors.js';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase } from '../platform/db/index.js';
+import { badRequest, isAppError } from '../platform/errors.js';
+import { storedExamples } from '../modules/events/routing/index.js';
 import { parseLabelledJsonl } from '../modules/events/classifier/corpus.logic.js';
 import { DEFAULT_MODEL_FILE } from '../modules/events/classifier/corpus.js';
 import { loadClassifier, retrainClassifier, type EventClassifier } from '../modules/events/classifier/index.js';
 import type { ModelScore } from '../modules/events/classifier/retrain.logic.js';
+
+/** The stored corrections; a database the server never migrated has none to give. */
+async function labelsFromStore(opts: { dataDir?: string; databaseUrl?: string }) {
+  let config: Config;
+  try {
+    config = loadConfig(undefined, { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+  } catch (err) {
+    throw badRequest('BAD_CONFIG', (err as Error).message);
+  }
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  try {
+    return await storedExamples(database);
+  } catch (err) {
+    throw badRequest('NO_STORED_LABELS', `no stored corrections readable (${(err as Error).message}); start the server once on this database, or drop --from-store`);
+  } finally {
+    await database.close();
+  }
+}
 
 /** Longest text classified; a longer one is a mistake upstream, not a report. */
 const MAX_TEXT = 10_000;
@@ -72,9 +93,17 @@ export function registerClassifyCommands(program: Command): void {
     .option('--model <file>', 'model file to compare with and replace', DEFAULT_MODEL_FILE)
     .option('--corrections <file>', 'extra labelled examples, JSON lines {"id","text","category","urgent"} (e.g. dispatcher corrections)')
     .option('--dry-run', 'evaluate and report, but do not write the model')
-    .action(async (opts: { model: string; corrections?: string; dryRun?: boolean }) => {
+    .option('--from-store', 'also train on the dispatchers\' corrections stored in the CityOps database (--data-dir / --database-url, or their env)')
+    .option('--data-dir <dir>', 'with --from-store: the data dir whose SQLite file holds the corrections (env CITYOPS_DATA_DIR)')
+    .option('--database-url <url>', 'with --from-store: PostgreSQL holding the corrections (env DATABASE_URL)')
+    .action(async (opts: { model: string; corrections?: string; dryRun?: boolean; fromStore?: boolean; dataDir?: string; databaseUrl?: string }) => {
       try {
         const extraExamples = opts.corrections ? parseLabelledJsonl(await readFile(opts.corrections, 'utf8'), opts.corrections) : [];
+        if (opts.fromStore) {
+          const stored = await labelsFromStore(opts);
+          process.stdout.write(`corrections from the store: ${stored.length}\n`);
+          extraExamples.push(...stored);
+        }
         const r = await retrainClassifier({ modelFile: opts.model, extraExamples, dryRun: opts.dryRun });
         process.stdout.write(`current   ${r.current ? describe(r.current) : `none (${r.currentProblem ?? 'no model'})`}\n`);
         process.stdout.write(`candidate ${describe(r.candidate)} (trained on ${r.examples} reports)\n`);

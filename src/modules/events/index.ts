@@ -8,7 +8,10 @@ import type { CityModule, Kernel } from '../../platform/module.js';
 import { registerEventRoutes } from './routes.js';
 import { createDuplicates, duplicateMigrations, registerDuplicateRoutes } from './duplicates/index.js';
 import { withWebhooks } from './webhooks/index.js';
+import { createStats, registerStatsRoutes, statsMigrations } from './stats/index.js';
 import { registerOpen311Routes } from './open311/routes.js';
+import { createPhotos, photoMigrations, registerPhotoRoutes } from './photos/index.js';
+import { createRouting, routingMigrations, type Routing, type RoutingDepsIn } from './routing/index.js';
 import type { Authenticator } from '../../platform/http/app.js';
 import { createEventService, type EventHooks, type EventService, type EventServiceOptions } from './service.js';
 import { createEventStore, migrations } from './store.js';
@@ -29,28 +32,38 @@ export interface EventsModuleDeps extends Kernel {
   audit: AuditLog;
   org: OrgDirectory;
   /** Optional: without one, intake needs an explicit category. */
-  classifier?: Classifier;
+  classifier?: Classifier & { readonly version?: string };
+  /** Where retrained models go and when (routing/); without a model file retraining never writes. */
+  learning?: RoutingDepsIn['learning'];
   taxonomy?: Taxonomy;
   options?: EventServiceOptions;
   /** Resolves an Open311 api_key; without it only the X-API-Key header is honoured. */
   authenticator?: Authenticator;
 }
 
-export function createEventsModule(k: EventsModuleDeps): { module: CityModule; events: EventService } {
+export function createEventsModule(k: EventsModuleDeps): { module: CityModule; events: EventService; routing: Routing } {
   const store = createEventStore(k.database);
   const hooks: EventHooks = {};
-  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy: k.taxonomy ?? loadTaxonomy(), classifier: k.classifier, options: k.options, hooks });
+  const taxonomy = k.taxonomy ?? loadTaxonomy();
+  const routing = createRouting({ ...k, taxonomy });
+  hooks.route = routing.service.route;
+  hooks.corrected = routing.service.recordLabel;
+  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy, classifier: routing.service.classifier, options: k.options, hooks });
   const duplicates = createDuplicates(k.database, events, k.clock);
   hooks.afterIntake = duplicates.afterIntake;
   hooks.mergedInto = duplicates.mergedInto;
+  const photos = createPhotos({ database: k.database, events, clock: k.clock, audit: k.audit, dataDir: k.config.dataDir, maxBytes: k.config.photoMaxBytes });
   let timer: NodeJS.Timeout | undefined;
   let sweeping = false;
   const module: CityModule = {
     name: 'events',
-    migrations: [...migrations, ...duplicateMigrations],
+    migrations: [...migrations, ...duplicateMigrations, ...statsMigrations, ...photoMigrations, ...routingMigrations],
     registerRoutes: async (app) => {
       registerEventRoutes(app, events);
       registerDuplicateRoutes(app, duplicates);
+      routing.registerRoutes(app);
+      await registerPhotoRoutes(app, photos, k.config.photoMaxBytes);
+      registerStatsRoutes(app, createStats(k.database, k.org, k.clock));
       await registerOpen311Routes(app, { events, taxonomy: k.taxonomy ?? loadTaxonomy(), clock: k.clock, authenticator: k.authenticator });
     },
     async start() {
@@ -60,10 +73,12 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
         events.sweep().catch((err: unknown) => k.log.error({ err }, 'event sweep failed')).finally(() => { sweeping = false; });
       }, SWEEP_EVERY_MS);
       timer.unref();
+      routing.start();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      routing.stop();
     },
   };
-  return { module: withWebhooks(module, k), events };
+  return { module: withWebhooks(module, k), events, routing };
 }

@@ -19,7 +19,7 @@ function eventWire(e: CityEvent, t: TimeView) {
     suspended: e.suspendedAt !== null, suspendedAt: iso(e.suspendedAt), suspendReason: e.suspendReason,
     escalationLevel: e.escalationLevel, escalatedTo: e.escalationLevel === 0 ? null : e.escalationLevel === 1 ? 'street_station' : 'city_centre',
     time: { limitHours: e.limitMs / 3_600_000, deadlineAt: iso(t.deadlineAt), warnAt: iso(t.warnAt), status: t.status, paused: t.paused, elapsedMs: t.elapsedMs },
-    rating: e.rating, ratingComment: e.ratingComment, reworkCount: e.reworkCount, classifierConfidence: e.classifierConfidence,
+    rating: e.rating, ratingComment: e.ratingComment, reworkCount: e.reworkCount, classifierConfidence: e.classifierConfidence, classifierVersion: e.classifierVersion,
     verifiedAt: iso(e.verifiedAt), resultAt: iso(e.resultAt), closedAt: iso(e.closedAt), createdAt: iso(e.createdAt), updatedAt: iso(e.updatedAt),
   };
 }
@@ -98,6 +98,7 @@ export function registerEventRoutes(app: App, events: EventService): void {
         reason: Text(2000, 'Why (return, transfer, suspend, reopen, escalate)'),
         note: Text(4000, 'Note: the result (report_result), a co-handler\'s task …'),
         department: Text(64, 'Department code (dispatch, transfer, add_cohandler)'),
+        category: Text(64, 'Corrected category code (dispatch, transfer; dispatchers): kept as a label the classifier learns from'),
         rating: Type.Optional(Type.Number({ description: '1–5 (rate)' })),
         comment: Text(2000, 'The citizen\'s comment (rate)'),
       }, { additionalProperties: false }),

@@ -10,7 +10,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import type { OrgDirectory } from '../../platform/auth/types.js';
 import type { Bus, EventType } from '../../platform/bus/types.js';
 import type { Clock } from '../../platform/clock.js';
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { MAX_ESCALATION, apply, type ActionInput, type LifecycleActor } from './lifecycle.logic.js';
 import type { EventStore } from './store.js';
@@ -37,7 +37,8 @@ export interface EventDeps {
   audit: AuditLog;
   org: OrgDirectory;
   taxonomy: Taxonomy;
-  classifier?: Classifier;
+  /** With a version, each automatic decision records the model version that made it. */
+  classifier?: Classifier & { readonly version?: string };
   options?: EventServiceOptions;
   /** Seams for duplicates/ (suggestions at intake, merged tracking codes), filled in once both exist. */
   hooks?: EventHooks;
@@ -47,12 +48,23 @@ export interface EventHooks {
   afterIntake?: (e: CityEvent) => Promise<void>;
   /** The event a merged duplicate now follows, or null. */
   mergedInto?: (eventId: string) => Promise<string | null>;
+  /** Routing rules (routing/): the lead department for a category at a place; the taxonomy's otherwise. */
+  route?: (category: string, orgPath: string | null) => Promise<{ department: string; ruleId: string | null }>;
+  /** A dispatcher corrected the category or department: keep it as a classifier label (routing/). */
+  corrected?: (label: CorrectionLabel) => Promise<void>;
 }
+
+export interface CorrectionLabel { eventId: string; text: string; category: string; department: string | null; urgent: boolean; correctedBy: string }
 
 export interface EventDetail { event: CityEvent; time: TimeView; timeline: TimelineEntry[] }
 export type ListQueue = 'dispatch' | 'inbox' | 'grid' | 'overdue' | 'mine';
 export interface ListQuery { queue?: ListQueue; state?: EventState; category?: string; department?: string; limit: number; offset: number }
-export interface ActionBody extends ActionInput { action: EventAction; expectedVersion: number }
+export interface ActionBody extends ActionInput {
+  action: EventAction;
+  expectedVersion: number;
+  /** A dispatcher's corrected category, with dispatch or transfer (kept as a classifier label). */
+  category?: string;
+}
 
 const BUS_TYPE: Record<EventAction | 'receive', EventType> = {
   receive: 'EventReceived', dispatch: 'EventDispatched', accept: 'EventAccepted', return: 'EventReturned', transfer: 'EventTransferred',
@@ -62,6 +74,7 @@ const BUS_TYPE: Record<EventAction | 'receive', EventType> = {
 };
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const isDispatcher = (p: Principal) => p.roles.some((r) => r === 'admin' || r === 'dispatcher');
 const isStaff = (p: Principal) => p.roles.some((r) => r === 'admin' || r === 'dispatcher' || r === 'leader');
 
 export function createEventService(d: EventDeps) {
@@ -87,10 +100,10 @@ export function createEventService(d: EventDeps) {
   }
 
   /** Apply one action and store it against the version it was read at. */
-  async function step(ev: CityEvent, action: EventAction, actor: LifecycleActor & { name: string }, input: ActionInput, who: Principal | string) {
+  async function step(ev: CityEvent, action: EventAction, actor: LifecycleActor & { name: string }, input: ActionInput, who: Principal | string, patch: Partial<CityEvent> = {}) {
     const now = d.clock.now();
     const { event, entry } = apply(ev, action, actor, now, input);
-    const next = withDeadline(event, now);
+    const next = withDeadline({ ...event, ...patch }, now);
     const t: TimelineEntry = { id: newId('etl'), eventId: ev.id, at: now, ...entry, actorId: actor.id, actorName: actor.name };
     await d.store.update(next, ev.version, [t]);
     await record(next, t, who);
@@ -120,13 +133,14 @@ export function createEventService(d: EventDeps) {
     const urgent = input.urgent ?? classified?.urgent ?? false;
     const now = d.clock.now();
     const unit = input.location ? d.org.locate(input.location.coordinates) : null;
+    const routed = d.hooks?.route ? await d.hooks.route(cat.code, unit?.path ?? null) : { department: cat.department, ruleId: null };
     const event: CityEvent = withDeadline({
       id: newId('evt'), trackingCode: trackingCode(), channel: input.channel ?? defaultChannel(p), category: cat.code, urgent, text: input.text,
       location: input.location ?? null, address: input.address ?? null, orgUnitId: unit?.id ?? null, orgPath: unit?.path ?? null,
-      leadDepartment: cat.department, state: 'received', version: 1, cohandlers: [], reporterId: p.id, suspendedAt: null, suspendReason: null,
+      leadDepartment: routed.department, state: 'received', version: 1, cohandlers: [], reporterId: p.id, suspendedAt: null, suspendReason: null,
       clockStartAt: now, pausedMs: 0, limitMs: limitMs(cat, urgent, opts.overrides), deadlineAt: null, escalationLevel: 0, rating: null,
       ratingComment: null, reworkCount: 0, verifiedAt: null, resultAt: null, closedAt: null, classifierConfidence: classified?.confidence ?? null,
-      createdAt: now, updatedAt: now,
+      classifierVersion: classified ? d.classifier?.version ?? null : null, createdAt: now, updatedAt: now,
     }, now);
     const entry: TimelineEntry = { id: newId('etl'), eventId: event.id, at: now, action: 'receive', fromState: null, toState: 'received', actorId: p.id, actorName: p.name, note: null, public: true };
     try {
@@ -140,9 +154,18 @@ export function createEventService(d: EventDeps) {
     await record(event, entry, p);
     await d.hooks?.afterIntake?.(event);
     if (classified && classified.confidence >= opts.autoDispatchConfidence) {
-      return { event: await step(event, 'dispatch', SYSTEM, { note: `auto: ${cat.code} → ${cat.department}` }, SYSTEM.id), created: true };
+      return { event: await step(event, 'dispatch', SYSTEM, { note: `auto: ${cat.code} → ${routed.department}${routed.ruleId ? ` (rule ${routed.ruleId})` : ''}` }, SYSTEM.id), created: true };
     }
     return { event, created: true };
+  }
+
+  /** A corrected category (dispatch or transfer, dispatchers only): the new category and its time limit. */
+  function correction(ev: CityEvent, body: ActionBody, p: Principal): Partial<CityEvent> {
+    if (body.category === undefined || body.category === ev.category) return {};
+    if (body.action !== 'dispatch' && body.action !== 'transfer') throw badRequest('CATEGORY_NOT_ALLOWED', 'Correct the category with "dispatch" or "transfer" only');
+    if (!isDispatcher(p)) throw forbidden('Only dispatchers and admins may correct the category');
+    const cat = categoryOf(d.taxonomy, body.category);
+    return { category: cat.code, limitMs: limitMs(cat, ev.urgent, opts.overrides) };
   }
 
   async function replay(principalId: string, key: string, hash: string): Promise<CityEvent | null> {
@@ -165,7 +188,14 @@ export function createEventService(d: EventDeps) {
       if (body.department !== undefined && !d.taxonomy.departments.some((x) => x.code === body.department)) {
         throw badRequest('UNKNOWN_DEPARTMENT', `Unknown department "${body.department}"; use one of ${d.taxonomy.departments.map((x) => x.code).join(', ')}`);
       }
-      return step(ev, body.action, { ...(await lifecycleActor(p)), name: p.name }, body, p);
+      const patch = correction(ev, body, p);
+      const next = await step(ev, body.action, { ...(await lifecycleActor(p)), name: p.name }, body, p, patch);
+      // A dispatcher who changes what the machine decided teaches it: keep the correction as a label.
+      const deptChanged = body.department !== undefined && (body.action === 'transfer' || (ev.leadDepartment !== null && body.department !== ev.leadDepartment));
+      if (isDispatcher(p) && (patch.category !== undefined || deptChanged)) {
+        await d.hooks?.corrected?.({ eventId: ev.id, text: ev.text, category: next.category, department: next.leadDepartment, urgent: next.urgent, correctedBy: p.id });
+      }
+      return next;
     },
 
     /** Close a duplicate into the open event it repeats; the caller records the follower. */

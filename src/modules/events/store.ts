@@ -14,7 +14,7 @@ type EventRow = {
   lead_department: string | null; state: string; version: number; suspended_at: number | null; suspend_reason: string | null;
   clock_start_at: number; paused_ms: number; limit_ms: number; deadline_at: number | null; escalation_level: number;
   rating: number | null; rating_comment: string | null; rework_count: number; verified_at: number | null;
-  result_at: number | null; closed_at: number | null; reporter_id: string | null; classifier_confidence: number | null;
+  result_at: number | null; closed_at: number | null; reporter_id: string | null; classifier_confidence: number | null; classifier_version: string | null;
   created_at: number; updated_at: number;
 }
 type TimelineRow = {
@@ -95,6 +95,13 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // Which classifier model made each automatic decision (the learning loop, routing/).
+    name: 'events_002_classifier_version',
+    async up(db) {
+      await db.schema.alterTable('events_events').addColumn('classifier_version', 'text').execute();
+    },
+  },
 ];
 
 export interface EventFilter {
@@ -124,7 +131,7 @@ function toRow(e: CityEvent): EventRow {
     suspended_at: e.suspendedAt, suspend_reason: e.suspendReason, clock_start_at: e.clockStartAt, paused_ms: e.pausedMs,
     limit_ms: e.limitMs, deadline_at: e.deadlineAt, escalation_level: e.escalationLevel, rating: e.rating,
     rating_comment: e.ratingComment, rework_count: e.reworkCount, verified_at: e.verifiedAt, result_at: e.resultAt,
-    closed_at: e.closedAt, reporter_id: e.reporterId, classifier_confidence: e.classifierConfidence,
+    closed_at: e.closedAt, reporter_id: e.reporterId, classifier_confidence: e.classifierConfidence, classifier_version: e.classifierVersion,
     created_at: e.createdAt, updated_at: e.updatedAt,
   };
 }
@@ -137,7 +144,7 @@ function fromRow(r: EventRow, cohandlers: Cohandler[]): CityEvent {
     version: r.version, suspendedAt: r.suspended_at, suspendReason: r.suspend_reason, clockStartAt: r.clock_start_at,
     pausedMs: r.paused_ms, limitMs: r.limit_ms, deadlineAt: r.deadline_at, escalationLevel: r.escalation_level, rating: r.rating,
     ratingComment: r.rating_comment, reworkCount: r.rework_count, verifiedAt: r.verified_at, resultAt: r.result_at,
-    closedAt: r.closed_at, reporterId: r.reporter_id, classifierConfidence: r.classifier_confidence, cohandlers,
+    closedAt: r.closed_at, reporterId: r.reporter_id, classifierConfidence: r.classifier_confidence, classifierVersion: r.classifier_version, cohandlers,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }

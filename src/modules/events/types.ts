@@ -63,6 +63,8 @@ export interface CityEvent extends LifecycleEvent {
   /** Deadline of the current clock (moves when a suspension ends); null once the result is reported. */
   deadlineAt: number | null;
   classifierConfidence: number | null;
+  /** Version of the classifier model that categorised the event (null when the reporter chose the category). */
+  classifierVersion: string | null;
   createdAt: number;
 }
 

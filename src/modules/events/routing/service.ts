@@ -1,0 +1,131 @@
+/**
+ * Routing and learning-loop use cases: manage the routing rules (validated
+ * against the taxonomy and the org tree), pick the lead department at intake,
+ * keep dispatchers' corrections as classifier labels, and retrain the
+ * classifier from them (adopting the new model only if it scores no worse on
+ * the held-out split; retrainClassifier enforces that), swapping the live one.
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Actor, OrgDirectory } from '../../../platform/auth/types.js';
+import type { AuditLog } from '../../../platform/audit/types.js';
+import type { Clock } from '../../../platform/clock.js';
+import { badRequest, notFound } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import type { Taxonomy } from '../timelimits.logic.js';
+import type { Classification, Classifier } from '../types.js';
+import { DEFAULT_MODEL_FILE } from '../classifier/corpus.js';
+import { createClassifier, retrainClassifier } from '../classifier/index.js';
+import { labelsToExamples, route, type RouteDecision } from './routing.logic.js';
+import type { ClassifierLabel, RoutingStore, StoredRule } from './store.js';
+
+export interface NewRule { priority?: number; category?: string | null; orgUnitId?: string | null; department: string }
+
+/** The classifier the service uses; retraining swaps what it delegates to. */
+export interface LiveClassifier {
+  readonly version: string;
+  classify(text: string): Classification;
+}
+
+export interface LearningOptions {
+  /** Where adopted models are written (the server loads it at start when present). */
+  modelFile?: string;
+  /** Corpus folder (train/heldout splits); the repository's by default. */
+  corpusDir?: string;
+  taxonomyFile?: string;
+}
+
+export interface RetrainReport { adopted: boolean; written: boolean; labels: number; examples: number; version: string; candidate: { version: string; accuracy: number }; current: { version: string; accuracy: number } | null }
+
+export interface RoutingDeps {
+  store: RoutingStore;
+  org: OrgDirectory;
+  taxonomy: Taxonomy;
+  clock: Clock;
+  audit: AuditLog;
+  /** The classifier to serve and retrain; without a version it is served as is and never swapped. */
+  classifier?: Classifier & { readonly version?: string };
+  learning?: LearningOptions;
+}
+
+/** The model file adopted models go to, in the data directory. */
+export const learnedModelFile = (dataDir: string) => path.join(dataDir, 'classifier', 'model.json');
+
+export function createRoutingService(d: RoutingDeps) {
+  let current: (Classifier & { readonly version?: string }) | undefined = d.classifier;
+  const live: LiveClassifier | undefined = current && {
+    get version() { return current?.version ?? 'unversioned'; },
+    classify: (text: string) => current!.classify(text),
+  };
+
+  async function validate(r: NewRule): Promise<void> {
+    if (r.category != null && !d.taxonomy.categories.some((c) => c.code === r.category)) {
+      throw badRequest('UNKNOWN_CATEGORY', `Unknown category "${r.category}"; use a code from the taxonomy, or leave it out for any category`);
+    }
+    if (!d.taxonomy.departments.some((x) => x.code === r.department)) {
+      throw badRequest('UNKNOWN_DEPARTMENT', `Unknown department "${r.department}"; use one of ${d.taxonomy.departments.map((x) => x.code).join(', ')}`);
+    }
+    if (r.orgUnitId != null && !(await d.org.get(r.orgUnitId))) {
+      throw badRequest('UNKNOWN_ORG_UNIT', `Unknown org unit "${r.orgUnitId}"; use the id of a district, street or grid`);
+    }
+    if (r.category == null && r.orgUnitId == null) {
+      throw badRequest('RULE_TOO_BROAD', 'A rule needs a category, an org unit, or both; a rule for everything everywhere would replace the taxonomy');
+    }
+  }
+
+  return {
+    classifier: live,
+
+    rules: () => d.store.rules(),
+
+    async addRule(r: NewRule, actor: Actor, actorId: string): Promise<StoredRule> {
+      await validate(r);
+      const rule: StoredRule = {
+        id: newId('rrl'), priority: r.priority ?? 100, category: r.category ?? null, orgUnitId: r.orgUnitId ?? null,
+        department: r.department, createdAt: d.clock.now(), createdBy: actorId,
+      };
+      await d.store.insertRule(rule);
+      await d.audit.append({ actor, action: 'routing.rule_added', targetType: 'routing_rule', targetId: rule.id, details: { ...rule } });
+      return rule;
+    },
+
+    async deleteRule(id: string, actor: Actor): Promise<void> {
+      if (!(await d.store.deleteRule(id))) throw notFound('RULE_NOT_FOUND', `No routing rule ${id}`);
+      await d.audit.append({ actor, action: 'routing.rule_deleted', targetType: 'routing_rule', targetId: id, details: {} });
+    },
+
+    /** The lead department for a category at a place. */
+    async route(category: string, orgPath: string | null): Promise<RouteDecision> {
+      const cat = d.taxonomy.categories.find((c) => c.code === category);
+      return route(await d.store.rules(), { category, orgPath, taxonomyDepartment: cat?.department ?? null });
+    },
+
+    async recordLabel(l: Omit<ClassifierLabel, 'id' | 'at'>): Promise<void> {
+      await d.store.insertLabel({ ...l, id: newId('lbl'), at: d.clock.now() });
+    },
+
+    labels: (eventId?: string) => d.store.labels(eventId),
+
+    /** Retrain on the corpus plus the stored labels; swap the live classifier if the new model is adopted. */
+    async retrainNow(): Promise<RetrainReport> {
+      const labels = await d.store.labels();
+      const extraExamples = labelsToExamples(labels);
+      const modelFile = d.learning?.modelFile;
+      if (modelFile && !existsSync(modelFile)) {
+        // The first run judges against the model the server started with.
+        await mkdir(path.dirname(modelFile), { recursive: true });
+        await copyFile(DEFAULT_MODEL_FILE, modelFile);
+      }
+      const r = await retrainClassifier({ extraExamples, modelFile, corpusDir: d.learning?.corpusDir, taxonomyFile: d.learning?.taxonomyFile, dryRun: !modelFile });
+      if (r.adopted && current && r.candidate.version !== current.version) current = createClassifier(r.model);
+      return {
+        adopted: r.adopted, written: r.written, labels: labels.length, examples: r.examples, version: current?.version ?? r.candidate.version,
+        candidate: { version: r.candidate.version, accuracy: r.candidate.accuracy },
+        current: r.current ? { version: r.current.version, accuracy: r.current.accuracy } : null,
+      };
+    },
+  };
+}
+
+export type RoutingService = ReturnType<typeof createRoutingService>;
