@@ -60,7 +60,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   // The learning loop writes adopted models to the data dir; the committed model serves until then.
   const learnedModel = learnedModelFile(config.dataDir);
   const { module: eventsModule, events } = createEventsModule({
-    ...kernel, audit, org: auth, classifier: await loadClassifier(existsSync(learnedModel) ? learnedModel : undefined), authenticator,
+    ...kernel, audit, org: auth, classifier: await loadStartupClassifier(learnedModel, log), authenticator,
     learning: { modelFile: learnedModel },
     options: { autoDispatchConfidence: config.dispatchMinConfidence, autoCloseDays: config.autoCloseDays },
   });
@@ -115,4 +115,16 @@ function mountHealth(app: App, database: Database, bus: Bus) {
     const body = { status: db && busOk ? 'ready' : 'not_ready', store: { dialect: database.dialect, ok: db }, bus: { kind: bus.kind, ok: busOk } };
     return reply.status(db && busOk ? 200 : 503).send(body);
   });
+}
+
+/** The model the learning loop adopted last, or the committed one when there is none or it cannot be read. */
+async function loadStartupClassifier(learnedModel: string, log: Logger) {
+  if (existsSync(learnedModel)) {
+    try {
+      return await loadClassifier(learnedModel);
+    } catch (err) {
+      log.warn({ err, file: learnedModel }, 'the learned classifier model cannot be read; using the committed model');
+    }
+  }
+  return loadClassifier();
 }
