@@ -3,7 +3,7 @@
  * Idempotency-Key table. An update is guarded by the version it read
  * (optimistic concurrency): a stale write changes nothing and answers 409.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { bigintType, doubleType, type Database, type Migration } from '../../platform/db/index.js';
 import { conflict } from '../../platform/errors.js';
 import type { CityEvent, Cohandler, EventChannel, EventState, TimelineEntry } from './types.js';
@@ -100,6 +100,13 @@ export const migrations: Migration[] = [
     name: 'events_002_classifier_version',
     async up(db) {
       await db.schema.alterTable('events_events').addColumn('classifier_version', 'text').execute();
+    },
+  },
+  {
+    // A department's inbox page: newest first within the department, states filtered while walking.
+    name: 'events_003_lead_created_index',
+    async up(db) {
+      await db.schema.createIndex('events_events_lead_created').on('events_events').columns(['lead_department', 'created_at']).execute();
     },
   },
 ];
@@ -220,26 +227,46 @@ export function createEventStore(database: Database) {
     },
 
     async list(f: EventFilter): Promise<{ items: CityEvent[]; total: number }> {
-      let q = db.selectFrom('events_events');
-      if (f.state?.length) q = q.where('state', 'in', f.state);
-      if (f.category) q = q.where('category', '=', f.category);
-      if (f.leadDepartment) q = q.where('lead_department', '=', f.leadDepartment);
-      if (f.reporterId) q = q.where('reporter_id', '=', f.reporterId);
-      if (f.orgPathPrefix) q = q.where('org_path', 'like', `${f.orgPathPrefix.replace(/[%_\\]/g, '')}%`);
-      if (f.overdueAt !== undefined) q = q.where('deadline_at', '<=', f.overdueAt);
-      if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
-      if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
+      const filtered = (walkByDepartment = false) => {
+        let q = db.selectFrom('events_events');
+        // SQLite: "+state" keeps the planner on (lead_department, created_at) for a department's newest-first page
+        // instead of (lead_department, state) plus a sort of every open event (45 ms → 1 ms at 10^6 events).
+        if (f.state?.length) q = walkByDepartment && database.dialect === 'sqlite' ? q.where(sql<string>`+state`, 'in', f.state) : q.where('state', 'in', f.state);
+        if (f.category) q = q.where('category', '=', f.category);
+        if (f.leadDepartment) q = q.where('lead_department', '=', f.leadDepartment);
+        if (f.reporterId) q = q.where('reporter_id', '=', f.reporterId);
+        if (f.orgPathPrefix) q = q.where('org_path', 'like', `${f.orgPathPrefix.replace(/[%_\\]/g, '')}%`);
+        if (f.overdueAt !== undefined) q = q.where('deadline_at', '<=', f.overdueAt);
+        if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+        if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
+        return q;
+      };
+      const byDeadline = f.overdueAt !== undefined;
       const dept = f.inboxDepartment;
-      if (dept) {
-        q = q.where((eb) => eb.or([
-          eb('lead_department', '=', dept),
-          eb('id', 'in', eb.selectFrom('events_cohandlers').select('event_id').where('department', '=', dept).where('status', '=', 'open')),
-        ]));
+      if (!dept) {
+        const q = filtered();
+        const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+        const ordered = byDeadline ? q.orderBy('deadline_at', 'asc') : q.orderBy('created_at', 'desc');
+        const rows = await ordered.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
+        return { items: await withCohandlers(rows), total };
       }
-      const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-      const ordered = f.overdueAt !== undefined ? q.orderBy('deadline_at', 'asc') : q.orderBy('created_at', 'desc');
-      const rows = await ordered.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
-      return { items: await withCohandlers(rows), total };
+      // A department's inbox: events it leads, plus those it co-handles. Two branches (instead of one OR)
+      // so the lead branch walks the (lead_department, state, created_at) index and stops after one page.
+      const lead = filtered(!byDeadline).where('lead_department', '=', dept);
+      const cohandled = filtered()
+        .where((eb) => eb.or([eb('lead_department', 'is', null), eb('lead_department', '!=', dept)]))
+        .where('id', 'in', db.selectFrom('events_cohandlers').select('event_id').where('department', '=', dept).where('status', '=', 'open'));
+      const count = async (q: typeof lead) => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const page = (q: typeof lead) =>
+        (byDeadline ? q.orderBy('deadline_at', 'asc') : q.orderBy('created_at', 'desc')).orderBy('id', 'desc').selectAll().limit(f.offset + f.limit).execute();
+      const [total, rowsA, rowsB] = await Promise.all([
+        Promise.all([count(filtered().where('lead_department', '=', dept)), count(cohandled)]).then(([a, b]) => a + b),
+        page(lead),
+        page(cohandled),
+      ]);
+      const key = (r: (typeof rowsA)[number]) => (byDeadline ? r.deadline_at ?? Number.MAX_SAFE_INTEGER : -r.created_at);
+      const merged = [...rowsA, ...rowsB].sort((x, y) => key(x) - key(y) || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+      return { items: await withCohandlers(merged.slice(f.offset, f.offset + f.limit)), total };
     },
 
     /** Running events past their deadline that are not yet at the top escalation level (the sweep). */
