@@ -10,10 +10,10 @@ import { serviceAvailable, TEST_PG_URL } from '../src/platform/testing/services.
 import type { Envelope } from '../src/platform/bus/types.js';
 import { principalsFor, type TestPrincipal } from './helpers/auth.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
+import { seedCityAndDistrict } from './helpers/org.js';
 
 const pgUp = await serviceAvailable('PostgreSQL', TEST_PG_URL);
 const H = 3_600_000;
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as [number, number][]] });
 const PIN = { type: 'Point', coordinates: [1.52, 42.51] };
 
 type Who = Awaited<ReturnType<typeof principalsFor>>;
@@ -45,10 +45,7 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     city = await startTestCity({ postgres: t.postgres, clock });
     await city.start();
     who = await principalsFor(city);
-    await city.services.auth.upsertOrgUnits([
-      { id: 'c1', parentId: null, level: 'city', code: 'C1', nameZh: '城', nameEn: 'City', boundary: square(1, 42, 2, 43) },
-      { id: 'd1', parentId: 'c1', level: 'district', code: 'D1', nameZh: '区', nameEn: 'District', boundary: square(1.5, 42.5, 1.6, 42.6) },
-    ], 'test');
+    await seedCityAndDistrict(city);
     for (const type of ['EventReceived', 'EventDispatched', 'EventAccepted', 'EventResultReported', 'EventRated', 'EventClosed', 'EventReopened', 'EventEscalated'] as const) {
       await city.kernel.bus.subscribe(type, (e) => { published.push(e as Envelope); });
     }

@@ -24,9 +24,9 @@ import { migrate, openDatabase, type Database } from '../src/platform/db/index.j
 import { serviceAvailable, TEST_PG_URL } from '../src/platform/testing/services.js';
 import { principalsFor } from './helpers/auth.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
+import { square } from './helpers/org.js';
 
 const pgUp = await serviceAvailable('PostgreSQL', TEST_PG_URL);
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as [number, number][]] });
 const ORG = [
   { id: 'c1', parentId: null, level: 'city' as const, code: 'C1', nameZh: '城', nameEn: 'City', boundary: square(1, 42, 2, 43) },
   { id: 'd-escaldes', parentId: 'c1', level: 'district' as const, code: 'ESC', nameZh: '埃斯卡尔德', nameEn: 'Escaldes', boundary: square(1.5, 42.5, 1.6, 42.6) },

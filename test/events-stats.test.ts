@@ -8,11 +8,11 @@ import { ManualClock } from '../src/platform/clock.js';
 import { serviceAvailable, TEST_PG_URL } from '../src/platform/testing/services.js';
 import { principalsFor, type TestPrincipal } from './helpers/auth.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
+import { seedCityAndDistrict } from './helpers/org.js';
 
 const pgUp = await serviceAvailable('PostgreSQL', TEST_PG_URL);
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 8);
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as [number, number][]] });
 const IN_D1 = { type: 'Point', coordinates: [1.52, 42.51] };
 const CITY_ONLY = { type: 'Point', coordinates: [1.2, 42.2] };
 
@@ -47,10 +47,7 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     city = await startTestCity({ postgres: t.postgres, clock });
     await city.start();
     who = await principalsFor(city);
-    await city.services.auth.upsertOrgUnits([
-      { id: 'c1', parentId: null, level: 'city', code: 'C1', nameZh: '城', nameEn: 'City', boundary: square(1, 42, 2, 43) },
-      { id: 'd1', parentId: 'c1', level: 'district', code: 'D1', nameZh: '区', nameEn: 'District', boundary: square(1.5, 42.5, 1.6, 42.6) },
-    ], 'test');
+    await seedCityAndDistrict(city);
     const { citizen, dispatcher, handler } = who;
     let e1 = await report(citizen, {});
     let e2 = await report(citizen, {});

@@ -13,9 +13,9 @@ import { serviceAvailable, TEST_PG_URL } from '../src/platform/testing/services.
 import { createWebhooks, verifyWebhookSignature } from '../src/modules/events/webhooks/index.js';
 import { principalsFor, type TestPrincipal } from './helpers/auth.js';
 import { startTestCity, type TestCity } from './helpers/city.js';
+import { seedCityAndDistrict } from './helpers/org.js';
 
 const pgUp = await serviceAvailable('PostgreSQL', TEST_PG_URL);
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as [number, number][]] });
 const PIN = { type: 'Point', coordinates: [1.52, 42.51] };
 
 interface Hit { path: string; headers: http.IncomingHttpHeaders; body: string }
@@ -46,10 +46,7 @@ async function startReceiver() {
 }
 
 async function setupOrg(city: TestCity) {
-  await city.services.auth.upsertOrgUnits([
-    { id: 'c1', parentId: null, level: 'city', code: 'C1', nameZh: '城', nameEn: 'City', boundary: square(1, 42, 2, 43) },
-    { id: 'd1', parentId: 'c1', level: 'district', code: 'D1', nameZh: '区', nameEn: 'District', boundary: square(1.5, 42.5, 1.6, 42.6) },
-  ], 'test');
+  await seedCityAndDistrict(city);
 }
 
 describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres: true }])('event webhooks on $name', (t) => {

@@ -3,7 +3,7 @@
  * metric projection, a grid index for "what is near here", points spaced
  * along lines, and picking well-spread points from many candidates.
  */
-import type { Position } from '../platform/geo/index.js';
+import { vertexCentre, type Position } from '../platform/geo/index.js';
 import { shuffled, type Rng } from '../platform/random.js';
 
 const M_PER_DEG_LAT = 110_574;
@@ -92,16 +92,7 @@ export function lineLength(line: readonly Position[], proj: Projection): number 
 }
 
 /** Mean of the vertices: a point for a small closed way (a parking lot, a building). */
-export function centroid(coords: readonly Position[]): Position {
-  const ring = coords.length > 1 && coords[0]![0] === coords[coords.length - 1]![0] && coords[0]![1] === coords[coords.length - 1]![1] ? coords.slice(0, -1) : coords;
-  let x = 0;
-  let y = 0;
-  for (const c of ring) {
-    x += c[0];
-    y += c[1];
-  }
-  return [x / ring.length, y / ring.length];
-}
+export const centroid = vertexCentre;
 
 /**
  * Up to `target` candidates, shuffled, keeping those at least minSepM from the

@@ -58,19 +58,11 @@ export interface Incident {
   affected: AffectedSensor[];
 }
 
-export interface IncidentInjectedPayload {
+/** The incident as published on the bus: its fields, with the affected sensors as plain ids. */
+export type IncidentInjectedPayload = Pick<Incident, 'kind' | 'at' | 'area' | 'radiusM' | 'startedAt' | 'durationMin' | 'intensity' | 'timeScale'> & {
   incidentId: string;
-  kind: IncidentKind;
-  at: Position;
-  area: string | null;
-  radiusM: number;
-  startedAt: number;
-  durationMin: number;
-  intensity: number;
-  /** Simulated minutes per wall-clock minute at injection time. */
-  timeScale: number;
   sensorIds: string[];
-}
+};
 
 export interface IncidentEndedPayload {
   incidentId: string;

@@ -4,7 +4,7 @@
  * to put sensors where they belong and to name its districts. The list is
  * deliberately short (no shops, benches or power towers) so it stays useful.
  */
-import type { Position } from '../../platform/geo/index.js';
+import { vertexCentre, type Position } from '../../platform/geo/index.js';
 import type { MapFeature } from './types.js';
 import { isBridge, isTunnel, roadName, type Tags } from './roads.logic.js';
 
@@ -86,7 +86,7 @@ export function wayFeatures(way: { id: number; tags: Tags }, line: Position[], i
   const m = matchRule(way.tags);
   if (m) {
     const asLine = isLine(m);
-    const coords = asLine ? line : line.length > 0 ? [centre(line)] : [];
+    const coords = asLine ? line : line.length > 0 ? [vertexCentre(line)] : [];
     if (coords.length >= (asLine ? 2 : 1)) {
       out.push({ id: `${m.rule.key}:way/${way.id}`, kind: m.rule.key, value: m.value, ...names(way.tags), coordinates: coords.map(roundPos) });
     }
@@ -108,18 +108,6 @@ export function wayFeatures(way: { id: number; tags: Tags }, line: Position[], i
 }
 
 const roundPos = (p: Position): [number, number] => [round7(p[0]), round7(p[1])];
-
-/** Mean of the distinct vertices (a closed ring repeats its first point). */
-function centre(line: Position[]): Position {
-  const pts = line.length > 2 && line[0]![0] === line[line.length - 1]![0] && line[0]![1] === line[line.length - 1]![1] ? line.slice(0, -1) : line;
-  let x = 0;
-  let y = 0;
-  for (const p of pts) {
-    x += p[0];
-    y += p[1];
-  }
-  return [x / pts.length, y / pts.length];
-}
 
 /** Tag keys the parsers must keep (everything else is dropped while reading). */
 export const FEATURE_KEYS: readonly string[] = [...new Set([...RULES.map((r) => r.key), 'name', 'name:zh'])];

@@ -84,3 +84,17 @@ export function parseBBox(s: string, field = 'bbox'): BBox {
   }
   return parts as BBox;
 }
+
+/** Mean of the distinct vertices of a line or ring (a closed ring repeats its first point). */
+export function vertexCentre(coords: readonly Position[]): Position {
+  const first = coords[0];
+  const last = coords[coords.length - 1];
+  const pts = coords.length > 1 && first && last && first[0] === last[0] && first[1] === last[1] ? coords.slice(0, -1) : coords;
+  let x = 0;
+  let y = 0;
+  for (const p of pts) {
+    x += p[0];
+    y += p[1];
+  }
+  return [x / pts.length, y / pts.length];
+}

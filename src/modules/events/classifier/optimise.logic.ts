@@ -5,7 +5,7 @@
  * linearly decaying step size and a seeded shuffle, so the same data and
  * seed always give bit-identical weights.
  */
-import { createRng } from '../../../platform/random.js';
+import { createRng, shuffled } from '../../../platform/random.js';
 import type { SparseVector } from './tfidf.logic.js';
 
 export interface AdamOptions {
@@ -30,20 +30,8 @@ export interface BinaryFit {
   losses: number[];
 }
 
-/** Seeded PRNG for shuffling (the platform's mulberry32). */
-export const seededRandom = createRng;
-
-/** Fisher–Yates with the given random source; returns a new array. */
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = out[i] as T;
-    out[i] = out[j] as T;
-    out[j] = t;
-  }
-  return out;
-}
+/** Seeded PRNG and Fisher–Yates shuffle: the platform's, re-exported for the trainer. */
+export { createRng as seededRandom, shuffled };
 
 /** Softmax probabilities of one example, written into `out` (length K). */
 export function softmaxScores(x: SparseVector, weights: ArrayLike<number>, bias: ArrayLike<number>, out: Float64Array): Float64Array {
@@ -130,7 +118,7 @@ class Adam {
 }
 
 function batches(n: number, opts: AdamOptions): { order: number[][]; steps: number } {
-  const random = seededRandom(opts.seed);
+  const random = createRng(opts.seed);
   const order: number[][] = [];
   const all = Array.from({ length: n }, (_, i) => i);
   const size = Math.max(1, opts.batchSize);

@@ -51,12 +51,19 @@ export function createDuplicateService(d: DuplicateDeps) {
       if (!e.location) return;
       const point = e.location.coordinates;
       const rule = ruleFor(dupOpts, e.category);
-      const open = await d.store.located({ bbox: around(point, rule.radiusM), since: e.createdAt - rule.windowMs, until: e.createdAt, category: e.category, states: OPEN, limit: MAX_NEIGHBOURS });
+      // One lookup serves both checks: the wider of their boxes and windows; each pure function
+      // then applies its own radius and window (and duplicates only consider open events).
+      const nearby = await d.store.located({
+        bbox: around(point, Math.max(rule.radiusM, recRule.radiusM)),
+        since: e.createdAt - Math.max(rule.windowMs, recRule.windowMs),
+        until: e.createdAt,
+        category: e.category,
+        limit: MAX_NEIGHBOURS,
+      });
       const report = { id: e.id, category: e.category, point, at: e.createdAt, text: e.text };
-      const matches = findDuplicates(report, open, dupOpts);
+      const matches = findDuplicates(report, nearby.filter((n) => OPEN.includes(n.state)), dupOpts);
       await d.store.saveSuggestions(e.id, matches.slice(0, 10), e.createdAt);
-      const earlier = await d.store.located({ bbox: around(point, recRule.radiusM), since: e.createdAt - recRule.windowMs, until: e.createdAt, category: e.category, limit: MAX_NEIGHBOURS });
-      const rec = recurrence({ id: e.id, category: e.category, point, at: e.createdAt }, earlier, recRule);
+      const rec = recurrence({ id: e.id, category: e.category, point, at: e.createdAt }, nearby, recRule);
       if (rec.recurring) await d.store.flag({ eventId: e.id, category: e.category, point, related: rec.related, flaggedAt: e.createdAt });
     },
 
