@@ -22,6 +22,7 @@ import { createEventsModule } from './modules/events/index.js';
 import { learnedModelFile } from './modules/events/routing/index.js';
 import { loadClassifier } from './modules/events/classifier/index.js';
 import { createSensingModule } from './modules/sensing/index.js';
+import { createRiskModule } from './modules/risk/index.js';
 import { createSimModule } from './sim/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -56,6 +57,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
   const { module: authModule, auth, authenticator } = createAuthModule({ ...kernel, audit });
   const { module: emergencyModule, roads } = createEmergencyModule({ ...kernel, audit });
   const { module: sensingModule, sensing } = createSensingModule({ ...kernel, audit, org: auth });
+  const { module: riskModule, risk } = createRiskModule({ ...kernel, audit, org: auth, sensing });
   const { module: simModule, sim } = createSimModule({ ...kernel, audit, auth, sensing, roads });
   // The learning loop writes adopted models to the data dir; the committed model serves until then.
   const learnedModel = learnedModelFile(config.dataDir);
@@ -64,7 +66,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
     learning: { modelFile: learnedModel },
     options: { autoDispatchConfidence: config.dispatchMinConfidence, autoCloseDays: config.autoCloseDays },
   });
-  const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, simModule, eventsModule];
+  const modules: CityModule[] = [auditModule, authModule, emergencyModule, sensingModule, riskModule, simModule, eventsModule];
 
   await migrate(database.db, database.dialect, modules.flatMap((m) => m.migrations));
 
@@ -80,7 +82,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
     kernel,
     app,
     routes: routes as readonly RouteInfo[],
-    services: { audit, auth, roads, sensing, sim, events },
+    services: { audit, auth, roads, sensing, sim, events, risk },
     /** Start workers and subscriptions (not listening yet). */
     async start() {
       if (started) return;

@@ -36,7 +36,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', () => {
 
   it('signs in, streams live readings, switches language and injects a rainstorm', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    await page.goto(base);
+    await page.goto(`${base}/console`);
     await expect.poll(() => page.title()).toBe('CityOps');
     expect(await page.locator('h1').textContent()).toContain('城市运行');
 

@@ -1,5 +1,5 @@
 // CityOps live console: sign in, stream live readings (SSE) filtered by class, inject demo incidents.
-import { messages } from '/app/i18n.js';
+import { messages } from '/console/i18n.js';
 
 const CLASSES = ['', 'traffic', 'air_quality', 'noise', 'water_level', 'rainfall', 'pipe', 'energy', 'crowd', 'parking', 'tilt', 'smoke', 'sos'];
 const INCIDENTS = ['rainstorm', 'congestion', 'pipe_burst', 'fire', 'sos'];
