@@ -28,6 +28,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as multipart (photos); body is ignored then. */
   form?: FormData;
+  /** Sent as the raw body with its own type (the photo upload takes the image itself); body is ignored then. */
+  raw?: Blob;
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -46,6 +48,10 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   if (currentToken) headers.authorization = `Bearer ${currentToken}`;
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
+  else if (opts.raw) {
+    headers['content-type'] = opts.raw.type || 'application/octet-stream';
+    body = opts.raw;
+  }
   else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
@@ -60,7 +66,9 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     parsed = undefined;
   }
   if (!res.ok) {
-    const err = (parsed ?? {}) as { code?: string; message?: string; details?: unknown };
+    // The server's one error shape is {"error":{"code","message","details"}}.
+    const wrapped = (parsed ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
+    const err = wrapped.error ?? {};
     if (res.status === 401 && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, err.message ?? res.statusText, err.details);
   }

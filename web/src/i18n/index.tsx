@@ -28,6 +28,8 @@ export interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t(key: MessageKey, params?: Record<string, string | number>): string;
+  /** For keys built at run time (e.g. `state.${state}`): the message, or `fallback` (default: the last key segment) when there is none. */
+  tx(key: string, fallback?: string): string;
   /** Date and time, e.g. 2026/11/22 08:00 or 11/22/2026, 8:00 AM. */
   dateTime(ms: number | string): string;
   time(ms: number | string): string;
@@ -52,6 +54,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       lang,
       setLang,
       t: (key, params) => translate(lang, key, params),
+      tx: (key, fallback) => (key in catalogs[lang] ? translate(lang, key as MessageKey) : (fallback ?? key.slice(key.lastIndexOf('.') + 1))),
       dateTime: (ms) => dtf.format(new Date(ms)),
       time: (ms) => tf.format(new Date(ms)),
       number: (n, digits) => new Intl.NumberFormat(lang, digits === undefined ? undefined : { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n),

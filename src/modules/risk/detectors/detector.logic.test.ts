@@ -50,6 +50,40 @@ describe('CityDetector', () => {
     expect(Math.max(...s.slice(from, from + 144))).toBeGreaterThan(0.99);
   });
 
+  it('scores a reading beyond the range seen so far (plus 5 %) as 1, and a repeat soon after is damped', () => {
+    const v = periodic(4);
+    const at = 3 * 288;
+    v[at] = 75; // the sine peaks near 70.5: more than 5 % of the ~41 range above
+    v[at + 5] = 90;
+    const s = scoreAll(v);
+    expect(s[at]).toBe(1);
+    expect(s[at + 5]).toBeLessThan(0.6);
+  });
+
+  it('exports its state as JSON and a restored detector scores exactly like the original', () => {
+    const v = periodic(10);
+    v[5 * 288] = 200; // leaves the detector in its damped period at the checkpoint
+    const cut = 5 * 288 + 10;
+    const a = createDetector();
+    scoreAll(v.slice(0, cut), a);
+    const json = JSON.stringify(a.toJSON());
+    expect(json.length).toBeLessThan(8_000); // a few KB per sensor
+    const b = CityDetector.fromJSON(JSON.parse(json) as ReturnType<CityDetector['toJSON']>);
+    expect(b.toJSON()).toEqual(a.toJSON());
+    const rest = v.slice(cut);
+    rest[300] = -50;
+    const sa = scoreAll(rest, a, cut);
+    const sb = scoreAll(rest, b, cut);
+    expect(sb).toEqual(sa);
+    expect(Math.max(...sa)).toBeGreaterThan(0.99);
+  });
+
+  it('restores a fresh detector (no readings yet) and refuses an unknown state version', () => {
+    const fresh = CityDetector.fromJSON(JSON.parse(JSON.stringify(createDetector().toJSON())) as ReturnType<CityDetector['toJSON']>);
+    expect(scoreAll(periodic(2), fresh)).toEqual(scoreAll(periodic(2)));
+    expect(() => CityDetector.fromJSON({ ...createDetector().toJSON(), version: 2 as 1 })).toThrow(/version/);
+  });
+
   it('keeps bounded memory: state size does not grow with the stream', () => {
     const d = createDetector();
     const size = () => JSON.stringify(d).length;

@@ -1,8 +1,18 @@
 /**
  * Small online statistics with O(1) state used by the detectors: an outlier-
  * clipped exponentially weighted location/scale (a cheap robust stand-in for a
- * windowed median/MAD) and the Gaussian tail probability.
+ * windowed median/MAD), a learned time-of-period profile, a Numenta-style
+ * likelihood calibrator and the Gaussian tail probability. Every class can
+ * export its state as plain JSON data and be rebuilt from it (checkpointing of
+ * live per-sensor detectors).
  */
+
+/** Plain-data state of a RobustEw. */
+export interface RobustEwState {
+  mean: number;
+  dev: number;
+  n: number;
+}
 
 /** Exponentially weighted mean and mean absolute deviation, updated with clipped values. */
 export class RobustEw {
@@ -31,6 +41,16 @@ export class RobustEw {
     this.dev += a * (Math.abs(dc) - this.dev);
     this.n++;
   }
+
+  toJSON(): RobustEwState {
+    return { mean: this.mean, dev: this.dev, n: this.n };
+  }
+
+  load(s: RobustEwState): void {
+    this.mean = s.mean;
+    this.dev = s.dev;
+    this.n = s.n;
+  }
 }
 
 /** Upper tail of the standard normal, Q(z) = P(Z > z) (Abramowitz–Stegun 7.1.26 via erfc). */
@@ -39,6 +59,13 @@ export function normalTail(z: number): number {
   const t = 1 / (1 + 0.3275911 * x);
   const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/** Plain-data state of a SeasonalProfile. */
+export interface SeasonalState {
+  prof: number[];
+  seen: number[];
+  resid: RobustEwState;
 }
 
 /** A time-of-period profile learned online (EW per bucket) and the robust spread of its residuals. */
@@ -68,5 +95,78 @@ export class SeasonalProfile {
     if (n > 0) this.resid.update(x - this.prof[b]!);
     this.prof[b] = n === 0 ? x : this.prof[b]! + Math.max(this.rate, 1 / (n + 1)) * (x - this.prof[b]!);
     if (n < 65535) this.seen[b] = n + 1;
+  }
+
+  toJSON(): SeasonalState {
+    return { prof: Array.from(this.prof), seen: Array.from(this.seen), resid: this.resid.toJSON() };
+  }
+
+  load(s: SeasonalState): void {
+    if (s.prof.length !== this.buckets || s.seen.length !== this.buckets) throw new Error('seasonal state has the wrong number of buckets');
+    this.prof.set(s.prof);
+    this.seen.set(s.seen);
+    this.resid.load(s.resid);
+  }
+}
+
+/** Plain-data state of a Likelihood calibrator. */
+export interface LikelihoodState {
+  ring: number[];
+  pos: number;
+  sum: number;
+  n: number;
+  mean: number;
+  var: number;
+}
+
+/**
+ * Numenta-style anomaly likelihood: the mean of the last `window` evidence
+ * values is compared with the long-run (EW, rate `alpha`) mean and variance of
+ * those short means, giving 1 − Q(z): the same rarity means the same score
+ * on every series, whatever its evidence level. 0 until `warmup` values.
+ */
+export class Likelihood {
+  private readonly ring: Float64Array;
+  private pos = 0;
+  private sum = 0;
+  private n = 0;
+  private mean = 0;
+  private var = 0;
+  constructor(window: number, private readonly alpha: number, private readonly warmup: number, private readonly minSd = 1e-3) {
+    this.ring = new Float64Array(window);
+  }
+
+  /** Scores evidence ev (using the past only), then learns it. */
+  update(ev: number): number {
+    const w = this.ring.length;
+    this.sum += ev - this.ring[this.pos]!;
+    this.ring[this.pos] = ev;
+    this.pos = (this.pos + 1) % w;
+    const short = this.sum / Math.min(this.n + 1, w);
+    let score = 0;
+    if (this.n >= this.warmup) {
+      const sd = Math.max(Math.sqrt(this.var), this.minSd);
+      score = 1 - normalTail((short - this.mean) / sd);
+    }
+    const a = Math.max(this.alpha, 1 / (this.n + 1));
+    const d = short - this.mean;
+    this.mean += a * d;
+    this.var = (1 - a) * (this.var + a * d * d);
+    this.n++;
+    return score;
+  }
+
+  toJSON(): LikelihoodState {
+    return { ring: Array.from(this.ring), pos: this.pos, sum: this.sum, n: this.n, mean: this.mean, var: this.var };
+  }
+
+  load(s: LikelihoodState): void {
+    if (s.ring.length !== this.ring.length) throw new Error('likelihood state has the wrong window');
+    this.ring.set(s.ring);
+    this.pos = s.pos;
+    this.sum = s.sum;
+    this.n = s.n;
+    this.mean = s.mean;
+    this.var = s.var;
   }
 }
