@@ -77,6 +77,22 @@ export function splitCorpus(reports: readonly LabelledReport[]): { train: Labell
   return { train: train.sort(byId), heldout: heldout.sort(byId) };
 }
 
+/**
+ * The committed splits: the first-round sources split 80/20 as above, plus
+ * the second-round reports that were written for one side only (a training
+ * batch, and a held-out batch written separately in other words), so that
+ * adding them never moves a first-round report between the splits.
+ */
+export function assembleSplits(
+  reports: readonly LabelledReport[],
+  trainOnly: readonly LabelledReport[],
+  heldoutOnly: readonly LabelledReport[],
+): { train: LabelledReport[]; heldout: LabelledReport[] } {
+  const split = splitCorpus(reports);
+  const byId = (a: LabelledReport, b: LabelledReport) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { train: [...split.train, ...trainOnly].sort(byId), heldout: [...split.heldout, ...heldoutOnly].sort(byId) };
+}
+
 export function toJsonl(reports: readonly LabelledReport[]): string {
   return reports.map((r) => JSON.stringify({ id: r.id, text: r.text, category: r.category, urgent: r.urgent, lang: r.lang ?? detectLang(r.text) })).join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 // The committed corpus: big enough, English enough, split cleanly, and in step with its sources.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { splitCorpus } from './corpus.logic.js';
+import { assembleSplits } from './corpus.logic.js';
 import { loadCategories, loadCorpus, loadSources } from './corpus.js';
 import type { LabelledReport } from './types.js';
 
@@ -36,8 +36,8 @@ describe('corpus', () => {
   });
 
   it('matches its hand-written sources (rebuild with: npx tsx src/modules/events/corpus/build.ts)', async () => {
-    const { reports, probe: probeSrc } = await loadSources();
-    const split = splitCorpus(reports);
+    const { reports, trainOnly, heldoutOnly, probe: probeSrc } = await loadSources();
+    const split = assembleSplits(reports, trainOnly, heldoutOnly);
     expect(train).toEqual(split.train);
     expect(heldout).toEqual(split.heldout);
     expect(probe).toEqual(probeSrc);

@@ -35,14 +35,30 @@ export async function loadCorpus(split: CorpusSplit, dir = CORPUS_DIR): Promise<
   return parseLabelledJsonl(await readFile(file, 'utf8'), file);
 }
 
-/** All hand-written source reports (one file per category, named CODE.txt) and the probe file. */
-export async function loadSources(dir = CORPUS_DIR): Promise<{ reports: LabelledReport[]; probe: LabelledReport[] }> {
-  const srcDir = path.join(dir, 'sources');
-  const files = (await readdir(srcDir)).filter((f) => f.endsWith('.txt')).sort();
-  const reports: LabelledReport[] = [];
-  for (const f of files) reports.push(...parseSource(await readFile(path.join(srcDir, f), 'utf8'), f.replace(/\.txt$/, '')));
+export interface CorpusSources {
+  /** First round: sources/CODE.txt, split 80/20 by splitCorpus. */
+  reports: LabelledReport[];
+  /** Second round, training only: more/CODE.txt. */
+  trainOnly: LabelledReport[];
+  /** Second round, held out only: more/heldout.txt under "## CODE" headings, written apart from the training batch. */
+  heldoutOnly: LabelledReport[];
+  probe: LabelledReport[];
+}
+
+/** All hand-written source reports and the probe file. */
+export async function loadSources(dir = CORPUS_DIR): Promise<CorpusSources> {
+  const perCategory = async (sub: string) => {
+    const folder = path.join(dir, sub);
+    const files = (await readdir(folder)).filter((f) => /^[A-Z_]+\.txt$/.test(f)).sort();
+    const out: LabelledReport[] = [];
+    for (const f of files) out.push(...parseSource(await readFile(path.join(folder, f), 'utf8'), f.replace(/\.txt$/, '')));
+    return out;
+  };
+  const reports = await perCategory('sources');
+  const trainOnly = await perCategory('more');
+  const heldoutOnly = parseSource(await readFile(path.join(dir, 'more', 'heldout.txt'), 'utf8'));
   const probe = parseSource(await readFile(path.join(dir, 'probe', 'probe.txt'), 'utf8'));
-  return { reports, probe };
+  return { reports, trainOnly, heldoutOnly, probe };
 }
 
 export async function readModel(file = DEFAULT_MODEL_FILE): Promise<ClassifierModel> {

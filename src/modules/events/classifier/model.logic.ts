@@ -26,7 +26,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   epochs: 30,
   batchSize: 32,
   learningRate: 0.02,
-  l2: 1e-4,
+  l2: 3e-5,
   urgentL2: 1e-4,
   urgentBalance: 1,
   urgentThreshold: 0.3,

@@ -2,14 +2,15 @@
  * Rebuilds the corpus JSON Lines from the hand-written sources:
  *   npx tsx src/modules/events/corpus/build.ts
  * sources/CODE.txt (one report a line, "!" = urgent) → train.jsonl + heldout.jsonl
- * (deterministic 80/20 split per category), probe/probe.txt → probe.jsonl.
+ * (deterministic 80/20 split per category), more/CODE.txt → train.jsonl,
+ * more/heldout.txt → heldout.jsonl, probe/probe.txt → probe.jsonl.
  * Checks the corpus on the way: known categories, at least 40 reports per
  * category, at least a quarter in English, no duplicate texts.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CORPUS_DIR, loadCategories, loadSources } from '../classifier/corpus.js';
-import { splitCorpus, toJsonl } from '../classifier/corpus.logic.js';
+import { assembleSplits, toJsonl } from '../classifier/corpus.logic.js';
 import type { LabelledReport } from '../classifier/types.js';
 
 const MIN_PER_CATEGORY = 40;
@@ -31,7 +32,9 @@ function check(reports: LabelledReport[], codes: Set<string>, perCategory: numbe
 }
 
 const codes = new Set((await loadCategories()).map((c) => c.code));
-const { reports, probe } = await loadSources();
+const sources = await loadSources();
+const { probe } = sources;
+const reports = [...sources.reports, ...sources.trainOnly, ...sources.heldoutOnly];
 const english = reports.filter((r) => r.lang === 'en').length / reports.length;
 const problems = [...check(reports, codes, MIN_PER_CATEGORY), ...check(probe, codes, 1)];
 if (english < MIN_ENGLISH_SHARE) problems.push(`only ${(english * 100).toFixed(1)} % English, need ${MIN_ENGLISH_SHARE * 100} %`);
@@ -41,7 +44,7 @@ if (problems.length) {
   process.stderr.write(`corpus has problems:\n  ${problems.join('\n  ')}\n`);
   process.exit(1);
 }
-const { train, heldout } = splitCorpus(reports);
+const { train, heldout } = assembleSplits(sources.reports, sources.trainOnly, sources.heldoutOnly);
 await writeFile(path.join(CORPUS_DIR, 'train.jsonl'), toJsonl(train));
 await writeFile(path.join(CORPUS_DIR, 'heldout.jsonl'), toJsonl(heldout));
 await writeFile(path.join(CORPUS_DIR, 'probe.jsonl'), toJsonl(probe));
