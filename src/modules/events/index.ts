@@ -15,7 +15,10 @@ import { createRouting, routingMigrations, type Routing, type RoutingDepsIn } fr
 import type { Authenticator } from '../../platform/http/app.js';
 import { createEventService, type EventHooks, type EventService, type EventServiceOptions } from './service.js';
 import { createEventStore, migrations } from './store.js';
+import { startAlarmEvents } from './alarms.js';
 import type { Taxonomy } from './timelimits.logic.js';
+import { registerTaxonomyRoutes } from './taxonomy.routes.js';
+import { registerFollowRoutes } from './duplicates/follow.routes.js';
 import type { Classifier } from './types.js';
 
 export * from './types.js';
@@ -48,7 +51,7 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
   const routing = createRouting({ ...k, taxonomy });
   hooks.route = routing.service.route;
   hooks.corrected = routing.service.recordLabel;
-  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy, classifier: routing.service.classifier, options: k.options, hooks });
+  const events = createEventService({ store, bus: k.bus, clock: k.clock, audit: k.audit, org: k.org, taxonomy, classifier: routing.service.classifier, options: k.options, hooks, log: k.log });
   const duplicates = createDuplicates(k.database, events, k.clock);
   hooks.afterIntake = duplicates.afterIntake;
   hooks.mergedInto = duplicates.mergedInto;
@@ -60,13 +63,18 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
     migrations: [...migrations, ...duplicateMigrations, ...statsMigrations, ...photoMigrations, ...routingMigrations],
     registerRoutes: async (app) => {
       registerEventRoutes(app, events);
+      registerTaxonomyRoutes(app, taxonomy);
       registerDuplicateRoutes(app, duplicates);
+      registerFollowRoutes(app, duplicates);
       routing.registerRoutes(app);
       await registerPhotoRoutes(app, photos, k.config.photoMaxBytes);
       registerStatsRoutes(app, createStats(k.database, k.org, k.clock));
       await registerOpen311Routes(app, { events, taxonomy: k.taxonomy ?? loadTaxonomy(), clock: k.clock, authenticator: k.authenticator });
     },
     async start() {
+      // Domain events a crash left between commit and publish go out now (subscribers drop ids they have seen).
+      await events.republish(true);
+      await startAlarmEvents(k, events); // alarm → city event (risk module asks on the bus)
       timer = setInterval(() => {
         if (sweeping) return;
         sweeping = true;
@@ -77,6 +85,7 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await events.close();
       routing.stop();
     },
   };

@@ -13,11 +13,11 @@ export type Severity = (typeof SEVERITIES)[number];
 
 // ───────────────────────────── Rules (R1) ─────────────────────────────
 
-/** What a rule watches: every sensor of a class, one sensor, or a class within an org unit's subtree. */
+/** What a rule watches: every sensor of a class (optionally one metric of it, e.g. traffic speed), one sensor, or a class within an org unit's subtree. */
 export type RuleScope =
-  | { kind: 'class'; class: SensorClass }
+  | { kind: 'class'; class: SensorClass; metric?: string }
   | { kind: 'sensor'; sensorId: string }
-  | { kind: 'area'; orgUnitId: string; class: SensorClass };
+  | { kind: 'area'; orgUnitId: string; class: SensorClass; metric?: string };
 
 /** A number, or the watched sensor's own registry threshold. */
 export type ThresholdValue = number | 'sensor.warn' | 'sensor.alarm';
@@ -38,7 +38,12 @@ export type RuleCondition =
 
 export interface CompoundPart {
   class: SensorClass;
-  /** 'sum' over windowS (rainfall in the last hour), 'last' value, or 'rise' = change over windowS. */
+  /** Only sensors of this metric of the class (e.g. pipe 'pressure'); all when absent. */
+  metric?: string;
+  /**
+   * 'sum' over windowS = the time integral, value × hours (a mm/h rain gauge gives the
+   * millimetres fallen in the window), 'last' value, or 'rise' = change over windowS.
+   */
   measure: 'last' | 'sum' | 'rise';
   windowS?: number;
   op: '>' | '<';

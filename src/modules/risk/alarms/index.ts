@@ -1,0 +1,43 @@
+/**
+ * The alarms part of the risk module (SPEC R3): the sink the stream engines
+ * signal into, the alarm store and service, the HTTP routes and live stream,
+ * and the link to city events (AlarmEventOpened, EventClosed).
+ */
+import type { Alarm, AlarmSink } from '../types.js';
+import type { RiskDeps, RiskPart } from '../part.js';
+import { createAlarmLive } from './live.js';
+import { registerAlarmRoutes } from './routes.js';
+import { createAlarmService, type AlarmOptions, type AlarmService } from './service.js';
+import { alarmMigrations, createAlarmStore } from './store.js';
+
+export type AlarmsService = AlarmService;
+export type { AlarmOptions } from './service.js';
+
+/** Durable consumer group of the alarm side of the alarm ↔ event link. */
+const GROUP = 'risk-alarms';
+
+export function createAlarmsPart(deps: RiskDeps, opts: AlarmOptions = {}): RiskPart & { sink: AlarmSink; active(): Alarm[]; service: AlarmsService } {
+  const store = createAlarmStore(deps.database);
+  const service = createAlarmService({ store, bus: deps.bus, clock: deps.clock, audit: deps.audit, org: deps.org, log: deps.log,
+    departmentOf: (id) => deps.sensing.sensor(id)?.department }, opts);
+  const live = createAlarmLive(deps.bus, deps.clock);
+  const unsubs: Array<() => Promise<void>> = [];
+  return {
+    migrations: alarmMigrations,
+    sink: service.sink,
+    active: service.active,
+    service,
+    registerRoutes: (app) => registerAlarmRoutes(app, service, live),
+    async start() {
+      await service.restore();
+      unsubs.push(await deps.bus.subscribe('AlarmEventOpened', (e) => service.onEventOpened(e.payload.alarmId, e.payload.eventId, e.payload.trackingCode), { group: GROUP }));
+      unsubs.push(await deps.bus.subscribe('EventClosed', (e) => service.onEventClosed(e.payload.eventId, e.payload.trackingCode), { group: GROUP }));
+      await live.start();
+    },
+    async stop() {
+      for (const u of unsubs.splice(0)) await u();
+      await live.stop();
+      await service.flush();
+    },
+  };
+}
