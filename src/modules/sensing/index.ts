@@ -33,6 +33,7 @@ export function createSensingModule(k: Kernel & { audit: AuditLog; org: OrgDirec
   };
   const sensing: SensingService = {
     directory: registry.directory,
+    sensor: (id) => registry.sensor(id),
     upsertSensors: registry.upsertSensors,
     importSensors: registry.importSensors,
     ingest: telemetry.ingest,

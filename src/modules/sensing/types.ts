@@ -147,6 +147,8 @@ export interface ImportReport {
 /** What the sensing module offers other modules (the simulator, the CLI). */
 export interface SensingService {
   directory: SensorDirectory;
+  /** The full registry record from memory (thresholds, expected interval, name); undefined when unknown. */
+  sensor(id: string): Sensor | undefined;
   upsertSensors(sensors: SensorInput[], actor: string): Promise<{ created: number; updated: number }>;
   importSensors(file: string, actor: string, onProgress?: (done: number, total: number) => void): Promise<ImportReport>;
   /** Validate and store; resolves only once the accepted readings are durable. */

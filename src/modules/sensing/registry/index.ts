@@ -9,6 +9,7 @@ import { createBulkService } from './bulk.service.js';
 import { createDeviceService } from './devices.service.js';
 import { registerDeviceRoutes } from './devices.routes.js';
 import { DirectoryIndex } from './directory.js';
+import type { SensorEntry } from './types.js';
 import { createSensorService } from './sensors.service.js';
 import { registerSensorRoutes } from './sensors.routes.js';
 import type { RegistryContext } from './service.js';
@@ -28,6 +29,7 @@ export function createRegistry(k: Kernel & { audit: AuditLog; org: OrgDirectory 
   sensors: ReturnType<typeof createSensorService>;
   devices: ReturnType<typeof createDeviceService>;
   bulk: ReturnType<typeof createBulkService>;
+  sensor(id: string): SensorEntry | undefined;
 } {
   const index = new DirectoryIndex();
   const ctx: RegistryContext = {
@@ -63,5 +65,6 @@ export function createRegistry(k: Kernel & { audit: AuditLog; org: OrgDirectory 
     sensors,
     devices,
     bulk,
+    sensor: (id) => index.byId(id),
   };
 }
