@@ -4,6 +4,7 @@ import { toIso } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
 import { parseBBox } from '../../platform/geo/index.js';
 import { principalOf, type App } from '../../platform/http/app.js';
+import { roadLines } from './mapgeo.logic.js';
 import { ROAD_CLASSES } from './roads.logic.js';
 import { OSM_ATTRIBUTION, type RoadsService } from './service.js';
 import type { RoadNetworkSummary } from './types.js';
@@ -67,6 +68,28 @@ export function registerRoadRoutes(app: App, deps: { roads: RoadsService; import
       attribution: OSM_ATTRIBUTION,
       features: segments.map(({ coordinates, ...p }) => ({ type: 'Feature' as const, id: p.id, geometry: { type: 'LineString' as const, coordinates }, properties: p })),
     };
+  });
+
+  // The whole network as one compact answer for the operations map, built once per import.
+  let drawn: { key: string; json: string } | null = null;
+  app.get('/api/v1/roads/geojson', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: TAGS,
+      summary: 'The whole road network for drawing a map: one GeoJSON FeatureCollection of lines (one per run of an OSM way), compact',
+      description: 'Consecutive segments of a way are chained into one LineString; coordinates are rounded to 5 decimals (about 1 m); '
+        + 'properties are only "h" (the road class) and "n" (the name, when it has one). The answer is built once per import and cached. '
+        + 'For routing-grade data (one feature per segment with length, speed and direction) use /api/v1/roads/segments.',
+    },
+  }, async (_req, reply) => {
+    const meta = await roads.summary();
+    const key = `${meta.source ?? ''}@${meta.importedAt ?? ''}`;
+    if (drawn?.key !== key) {
+      const { segments } = await roads.segmentsIn({ limit: Math.max(1, meta.segments) });
+      const fc = { type: 'FeatureCollection', attribution: OSM_ATTRIBUTION, bbox: meta.bbox ?? undefined, features: roadLines(segments) };
+      drawn = { key, json: JSON.stringify(fc) };
+    }
+    return reply.type('application/geo+json; charset=utf-8').header('cache-control', 'private, no-cache').send(drawn.json);
   });
 
   app.get('/api/v1/roads/features', {
