@@ -6,7 +6,7 @@
  */
 import { Button, Card, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, Route, Routes, useLocation } from 'react-router-dom';
+import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext.js';
 import { hasRole } from '../../auth/roles.js';
 import { useI18n } from '../../i18n/index.js';
@@ -22,14 +22,16 @@ import './citizen.css';
 function Menu() {
   const { t } = useI18n();
   const { user } = useAuth();
+  const navigate = useNavigate();
   return (
     <Card>
       <Typography.Title level={2}>{t('citizen.welcome')}</Typography.Title>
       <nav aria-label={t('citizen.title')}>
         <Space direction="vertical" size="large" style={{ width: '100%' }}>
-          <Link to="/citizen/report"><Button type="primary" size="large" block className="big-choice" data-testid="menu-report">{t('citizen.menu.report')}</Button></Link>
-          <Link to="/citizen/track"><Button size="large" block className="big-choice" data-testid="menu-track">{t('citizen.menu.track')}</Button></Link>
-          {user && <Link to="/citizen/mine"><Button size="large" block className="big-choice" data-testid="menu-mine">{t('citizen.menu.mine')}</Button></Link>}
+          {/* Buttons that navigate, not buttons inside links: one tab stop per choice and a target as big as it looks. */}
+          <Button type="primary" size="large" block className="big-choice" onClick={() => navigate('/citizen/report')} data-testid="menu-report">{t('citizen.menu.report')}</Button>
+          <Button size="large" block className="big-choice" onClick={() => navigate('/citizen/track')} data-testid="menu-track">{t('citizen.menu.track')}</Button>
+          {user && <Button size="large" block className="big-choice" onClick={() => navigate('/citizen/mine')} data-testid="menu-mine">{t('citizen.menu.mine')}</Button>}
         </Space>
       </nav>
     </Card>
@@ -41,13 +43,14 @@ function Report() {
   const { user } = useAuth();
   const { elderly } = usePreferences();
   const location = useLocation();
+  const navigate = useNavigate();
   const draftApi = useReportDraft();
   const [sent, setSent] = useState<Sent | null>(null);
   if (!user || !hasRole(user, 'citizen')) {
     return (
       <Card>
         <Typography.Paragraph>{t('citizen.signInToReport')}</Typography.Paragraph>
-        <Link to="/login" state={{ from: location.pathname }}><Button type="primary" size="large">{t('citizen.signIn')}</Button></Link>
+        <Button type="primary" size="large" onClick={() => navigate('/login', { state: { from: location.pathname } })} data-testid="report-sign-in">{t('citizen.signIn')}</Button>
       </Card>
     );
   }

@@ -3,12 +3,17 @@
  * server). MapLibre lives in this lazily loaded chunk, so the portal itself
  * stays light until someone asks for the map.
  */
-import { Map as MapLibreMap, Marker, NavigationControl, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from 'maplibre-gl';
 import type { Feature } from 'geojson';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre looks for its worker beside its own file, which the bundle does not keep: hand it the emitted worker
+// (the same import as the operations map, so both share one asset).
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef } from 'react';
 import { api } from '../../api/client.js';
 import { useI18n } from '../../i18n/index.js';
+
+setWorkerUrl(workerUrl);
 
 interface Summary { bbox: [number, number, number, number] | null }
 interface Segments { type: 'FeatureCollection'; features: Feature[] }

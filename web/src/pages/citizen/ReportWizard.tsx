@@ -42,7 +42,7 @@ export function ReportWizard({ draftApi, onSubmit }: { draftApi: DraftApi; onSub
       {name === 'where' && <LocationPicker value={draft} onChange={update} />}
       {name === 'photo' && <PhotoInput photo={draft.photo} onChange={(photo) => update({ photo })} />}
       {name === 'review' && (
-        <Descriptions column={1} bordered>
+        <Descriptions column={1} bordered layout="vertical">
           <Descriptions.Item label={t('citizen.report.text')}>{draft.text}</Descriptions.Item>
           <Descriptions.Item label={t('citizen.report.where')}>
             {draft.location ? `${draft.location[0].toFixed(5)}, ${draft.location[1].toFixed(5)}` : ''} {draft.address}

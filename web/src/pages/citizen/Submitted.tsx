@@ -1,7 +1,7 @@
 /** After sending: the tracking code, and similar open reports nearby that the citizen may follow instead. */
 import { Alert, Button, Card, List, Result, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api/client.js';
 import { useI18n } from '../../i18n/index.js';
 import { followReport, similarReports, type Similar } from './api.js';
@@ -9,6 +9,7 @@ import type { Sent } from './useReportDraft.js';
 
 export function Submitted({ sent, onAnother }: { sent: Sent; onAnother(): void }) {
   const { t, tx } = useI18n();
+  const navigate = useNavigate();
   const [similar, setSimilar] = useState<Similar[]>([]);
   const [following, setFollowing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,17 +42,21 @@ export function Submitted({ sent, onAnother }: { sent: Sent; onAnother(): void }
         ? <Alert type="success" showIcon title={t('citizen.done.following', { code: following })} role="status" data-testid="following" />
         : similar.length > 0 && (
           <section aria-labelledby="similar-title">
-            <Typography.Title level={3} id="similar-title">{t('citizen.done.similar')}</Typography.Title>
+            <Typography.Title level={2} id="similar-title" className="similar-title">{t('citizen.done.similar')}</Typography.Title>
             <List dataSource={similar} renderItem={(s) => (
               <List.Item actions={[<Button key="f" onClick={() => follow(s)} data-testid={`follow-${s.trackingCode}`}>{t('citizen.done.follow')}</Button>]}>
-                <List.Item.Meta title={s.trackingCode} description={`${tx(`state.${s.state}`)} · ${t('citizen.done.distance', { m: s.distanceM })}`} />
+                {/* Not List.Item.Meta: its title is an h4, which would skip heading levels under this h2. */}
+                <div>
+                  <Typography.Text strong style={{ display: 'block' }}>{s.trackingCode}</Typography.Text>
+                  <Typography.Text type="secondary">{`${tx(`state.${s.state}`)} · ${t('citizen.done.distance', { m: s.distanceM })}`}</Typography.Text>
+                </div>
               </List.Item>
             )} />
           </section>
         )}
       {error && <Alert type="error" showIcon title={error} role="alert" />}
       <Space style={{ marginTop: 16 }} wrap>
-        <Link to={`/citizen/track/${code}`}><Button type="primary" size="large">{t('citizen.done.track')}</Button></Link>
+        <Button type="primary" size="large" onClick={() => navigate(`/citizen/track/${code}`)} data-testid="see-progress">{t('citizen.done.track')}</Button>
         <Button size="large" onClick={onAnother}>{t('citizen.done.another')}</Button>
       </Space>
     </Card>

@@ -8,6 +8,8 @@ import { useI18n } from '../../i18n/index.js';
 import { track, type Tracked } from './api.js';
 
 const FLOW = ['received', 'dispatched', 'in_progress', 'result_reported', 'rated', 'closed'] as const;
+/** Actions whose note is staff shorthand (e.g. "auto: MANHOLE → CGJ"), not words for the citizen. */
+const STAFF_NOTES = new Set(['dispatch']);
 
 export function TrackPage() {
   const { t, tx, dateTime, pick } = useI18n();
@@ -54,7 +56,7 @@ export function TrackPage() {
             {found.rating !== null && <> · {t('citizen.track.rated', { n: found.rating })}</>}
           </Typography.Paragraph>
           <Typography.Title level={4}>{t('citizen.track.progress')}</Typography.Title>
-          <Timeline items={[...found.timeline].reverse().map((e) => ({ children: <><div>{dateTime(e.at)} · {tx(`state.${e.toState}`)}</div>{e.note && <div className="note">{e.note}</div>}</> }))} />
+          <Timeline items={[...found.timeline].reverse().map((e) => ({ children: <><div>{dateTime(e.at)} · {tx(`state.${e.toState}`)}</div>{e.note && !STAFF_NOTES.has(e.action) && <div className="note">{e.note}</div>}</> }))} />
         </section>
       )}
     </Card>

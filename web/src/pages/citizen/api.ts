@@ -8,7 +8,7 @@ export interface Similar { id: string; trackingCode: string; state: string; dist
 export interface ReportInput { text: string; location?: [number, number]; address?: string }
 
 export const reportProblem = (r: ReportInput, idempotencyKey: string) =>
-  api<MyEvent>('/api/v1/events', { method: 'POST', body: { text: r.text, channel: 'app', ...(r.location ? { location: r.location } : {}), ...(r.address ? { address: r.address } : {}) }, headers: { 'idempotency-key': idempotencyKey } });
+  api<MyEvent>('/api/v1/events', { method: 'POST', body: { text: r.text, channel: 'app', ...(r.location ? { location: { type: 'Point', coordinates: r.location } } : {}), ...(r.address ? { address: r.address } : {}) }, headers: { 'idempotency-key': idempotencyKey } });
 
 export const addPhoto = (eventId: string, photo: File) => api<{ id: string; url: string }>(`/api/v1/events/${encodeURIComponent(eventId)}/photos`, { method: 'POST', raw: photo });
 
