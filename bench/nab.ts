@@ -7,7 +7,8 @@
  * windowed-Gaussian and null baselines from the same run, plus two guards
  * against fitting these files: a leave-group-out estimate and a half/half
  * cross-check (half A = the 1st, 3rd, … file of each group by name, half B the
- * rest; each half scored at its own threshold and at the other half's).
+ * rest; each half scored at its own threshold and at the other half's), and
+ * the standard score of each half at fixed thresholds (the plateau).
  * Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -107,6 +108,7 @@ const pairsH = (() => {
     return { file: s.file, scores: mine.scores[i]!, half: seen[g]! % 2 === 1 ? 'A' : 'B' };
   });
 })();
+const r1 = (x: number) => Math.round(x * 10) / 10;
 const halves: Record<string, { own: number; atOther: number }> = {};
 for (const [h, other] of [['A', 'B'], ['B', 'A']] as const) {
   const mineH = pairsH.filter((p) => p.half === h);
@@ -116,6 +118,19 @@ for (const [h, other] of [['A', 'B'], ['B', 'A']] as const) {
   halves[h] = { own: own.normalised, atOther: (100 * (raw - own.nullScore)) / (own.perfect - own.nullScore) };
   log(`half ${h} (${mineH.length} files): standard ${own.normalised.toFixed(1)} at its own threshold, ${halves[h].atOther.toFixed(1)} at half ${other}'s`);
 }
+// Threshold plateau: the detector outputs a few discrete levels, so the score should hold over a broad band of
+// thresholds, not at one knife-edge value that moves between corpora.
+const PLATEAU = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 1];
+const plateau: Record<string, { A: number; B: number; full: number }> = {};
+for (const t of PLATEAU) {
+  const at = (set: typeof pairsH) => {
+    const o = optimiseThreshold(set, std);
+    const raw = set.reduce((s, p) => s + scoreFile(p.file, p.scores, t, std).score, 0);
+    return r1((100 * (raw - o.nullScore)) / (o.perfect - o.nullScore));
+  };
+  plateau[String(t)] = { A: at(pairsH.filter((p) => p.half === 'A')), B: at(pairsH.filter((p) => p.half === 'B')), full: at(pairsH) };
+}
+log(`standard at fixed thresholds (half A / half B / full): ${PLATEAU.map((t) => `${t}: ${plateau[String(t)]!.A}/${plateau[String(t)]!.B}/${plateau[String(t)]!.full}`).join('  ')}`);
 let baseline = NaN;
 if (a.baseline) {
   const wg = run(series, () => new WindowedGaussian());
@@ -124,5 +139,4 @@ if (a.baseline) {
 }
 for (const [k, r] of Object.entries(res)) log(`${k.padEnd(14)} ${r.normalised.toFixed(1).padStart(6)}  threshold ${r.threshold.toFixed(6)}  raw ${r.score.toFixed(2)} (null ${r.nullScore}, perfect ${r.perfect})`);
 log(`${series.length} files, ${series.reduce((t, s) => t + s.values.length, 0)} readings, ${mine.us.toFixed(3)} µs per reading`);
-const r1 = (x: number) => Math.round(x * 10) / 10;
-log(JSON.stringify({ bench: 'nab', standard: r1(res.standard.normalised), low_fp: r1(res.reward_low_FP.normalised), low_fn: r1(res.reward_low_FN.normalised), us_per_reading: Math.round(mine.us * 1000) / 1000, baseline_windowed_gaussian: r1(baseline), ratio_vs_baseline: Math.round((res.standard.normalised / baseline) * 100) / 100, leave_group_out_standard: r1(logo), half_a: { own: r1(halves.A!.own), at_b_threshold: r1(halves.A!.atOther) }, half_b: { own: r1(halves.B!.own), at_a_threshold: r1(halves.B!.atOther) }, thresholds: { standard: res.standard.threshold, low_fp: res.reward_low_FP.threshold, low_fn: res.reward_low_FN.threshold } }));
+log(JSON.stringify({ bench: 'nab', standard: r1(res.standard.normalised), low_fp: r1(res.reward_low_FP.normalised), low_fn: r1(res.reward_low_FN.normalised), us_per_reading: Math.round(mine.us * 1000) / 1000, baseline_windowed_gaussian: r1(baseline), ratio_vs_baseline: Math.round((res.standard.normalised / baseline) * 100) / 100, leave_group_out_standard: r1(logo), half_a: { own: r1(halves.A!.own), at_b_threshold: r1(halves.A!.atOther) }, half_b: { own: r1(halves.B!.own), at_a_threshold: r1(halves.B!.atOther) }, thresholds: { standard: res.standard.threshold, low_fp: res.reward_low_FP.threshold, low_fn: res.reward_low_FN.threshold }, plateau_standard: plateau }));

@@ -81,7 +81,55 @@ describe('CityDetector', () => {
   it('restores a fresh detector (no readings yet) and refuses an unknown state version', () => {
     const fresh = CityDetector.fromJSON(JSON.parse(JSON.stringify(createDetector().toJSON())) as ReturnType<CityDetector['toJSON']>);
     expect(scoreAll(periodic(2), fresh)).toEqual(scoreAll(periodic(2)));
-    expect(() => CityDetector.fromJSON({ ...createDetector().toJSON(), version: 2 as 1 })).toThrow(/version/);
+    expect(() => CityDetector.fromJSON({ ...createDetector().toJSON(), version: 3 as 2 })).toThrow(/version/);
+  });
+
+  it('restores a version-1 state (unbounded range) and keeps its range', () => {
+    const a = createDetector();
+    scoreAll(periodic(4), a);
+    const { range, peak: _peak, ...rest } = a.toJSON();
+    const v1 = { ...rest, version: 1 as const, lo: Math.min(...range.lo), hi: Math.max(...range.hi) };
+    const b = CityDetector.fromJSON(v1);
+    expect(b.update(Date.UTC(2024, 0, 5), 200)).toBe(1);
+  });
+
+  it('outputs a few discrete levels above 0.5, so every threshold between two levels detects the same', () => {
+    const v = periodic(14);
+    for (let k = 0; k < 5; k++) v[9 * 288 + k] = 120;
+    for (let i = 11 * 288; i < 11 * 288 + 144; i++) v[i] = 50;
+    const high = new Set(scoreAll(v).filter((s) => s > 0.5));
+    expect(high.size).toBeGreaterThan(0);
+    for (const s of high) expect([0.9, 0.999, 1]).toContain(s);
+  });
+
+  it('damps repeats at every threshold: after a level, only a stronger level passes', () => {
+    const v = periodic(10);
+    const at = 8 * 288;
+    for (let k = 0; k < 40; k++) v[at + k] = 60 + (k % 2) * 8; // a long burst inside the range
+    const s = scoreAll(v).slice(at, at + 100);
+    for (const level of [0.9, 0.999]) {
+      const hits = s.map((x, i) => (x >= level ? i : -1)).filter((i) => i >= 0);
+      expect(hits.length).toBe(1);
+    }
+  });
+
+  it('forgets an early glitch: a later excursion beyond the usual range is a new range again', () => {
+    const v = periodic(60);
+    v[300] = 1000;
+    const at = 50 * 288;
+    v[at] = 75;
+    expect(scoreAll(v)[at]).toBe(1);
+    const never = scoreAll(v, createDetector({ rangeMs: 1e15, rangeReadings: 1e12 }));
+    expect(never[at]).toBeLessThan(1);
+  });
+
+  it('does not alarm on a smooth trend as it leaves its old range', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const v = Array.from({ length: 60 * 288 }, (_, i) => 50 + i * 0.01 + 10 * Math.sin((2 * Math.PI * i) / 288) + 2 * rnd());
+    const s = scoreAll(v).slice(2 * 288);
+    expect(s.filter((x) => x === 1).length).toBe(0);
+    expect(s.filter((x) => x >= 0.999).length).toBeLessThan(58); // under one confident detection a day
   });
 
   it('keeps bounded memory: state size does not grow with the stream', () => {

@@ -132,6 +132,8 @@ export class Likelihood {
   private n = 0;
   private mean = 0;
   private var = 0;
+  /** z of the last scored short-term mean against the long-run distribution (0 while warming up). */
+  z = 0;
   constructor(window: number, private readonly alpha: number, private readonly warmup: number, private readonly minSd = 1e-3) {
     this.ring = new Float64Array(window);
   }
@@ -144,9 +146,11 @@ export class Likelihood {
     this.pos = (this.pos + 1) % w;
     const short = this.sum / Math.min(this.n + 1, w);
     let score = 0;
+    this.z = 0;
     if (this.n >= this.warmup) {
       const sd = Math.max(Math.sqrt(this.var), this.minSd);
-      score = 1 - normalTail((short - this.mean) / sd);
+      this.z = (short - this.mean) / sd;
+      score = 1 - normalTail(this.z);
     }
     const a = Math.max(this.alpha, 1 / (this.n + 1));
     const d = short - this.mean;
@@ -170,3 +174,83 @@ export class Likelihood {
     this.var = s.var;
   }
 }
+
+/** Plain-data state of a RecentRange (completed blocks oldest first, then the open block). */
+export interface RangeState {
+  lo: number[];
+  hi: number[];
+  curLo: number | null;
+  curHi: number | null;
+  start: number | null;
+  count: number;
+}
+
+/**
+ * The min and max over a sliding recent history, kept as the extremes of up to
+ * `blocks` completed blocks plus the open one. A block closes once it spans
+ * `blockMs` AND holds `blockReadings` readings, so the history covers at least
+ * blocks·blockMs of time and blocks·blockReadings readings whatever the
+ * sampling rate. Old extremes (a glitch, the low end of a trend) thus age out.
+ */
+export class RecentRange {
+  private lo: number[] = [];
+  private hi: number[] = [];
+  private curLo = Infinity;
+  private curHi = -Infinity;
+  private start = NaN;
+  private count = 0;
+  constructor(private readonly blocks: number, private readonly blockMs: number, private readonly blockReadings: number) {}
+
+  /** True when x lies beyond the recent range widened by tol × its width (false while nothing is known). */
+  outside(x: number, tol: number): boolean {
+    const [lo, hi] = this.bounds();
+    if (!(hi >= lo)) return false;
+    const t = (hi - lo) * tol;
+    return x > hi + t || x < lo - t;
+  }
+
+  /** [lo, hi] of the recent history ([Infinity, -Infinity] while empty). */
+  bounds(): [number, number] {
+    let lo = this.curLo;
+    let hi = this.curHi;
+    for (let i = 0; i < this.lo.length; i++) {
+      if (this.lo[i]! < lo) lo = this.lo[i]!;
+      if (this.hi[i]! > hi) hi = this.hi[i]!;
+    }
+    return [lo, hi];
+  }
+
+  update(ts: number, x: number): void {
+    if (Number.isNaN(this.start)) this.start = ts;
+    if (x < this.curLo) this.curLo = x;
+    if (x > this.curHi) this.curHi = x;
+    this.count++;
+    if (this.count >= this.blockReadings && ts - this.start >= this.blockMs) {
+      this.lo.push(this.curLo);
+      this.hi.push(this.curHi);
+      if (this.lo.length > this.blocks) {
+        this.lo.shift();
+        this.hi.shift();
+      }
+      this.curLo = Infinity;
+      this.curHi = -Infinity;
+      this.start = NaN;
+      this.count = 0;
+    }
+  }
+
+  toJSON(): RangeState {
+    const fin = (v: number) => (Number.isFinite(v) ? v : null);
+    return { lo: [...this.lo], hi: [...this.hi], curLo: fin(this.curLo), curHi: fin(this.curHi), start: fin(this.start), count: this.count };
+  }
+
+  load(s: RangeState): void {
+    this.lo = [...s.lo];
+    this.hi = [...s.hi];
+    this.curLo = s.curLo ?? Infinity;
+    this.curHi = s.curHi ?? -Infinity;
+    this.start = s.start ?? NaN;
+    this.count = s.count;
+  }
+}
+
