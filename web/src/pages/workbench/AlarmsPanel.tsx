@@ -1,0 +1,79 @@
+/**
+ * Alarms (risk module) with acknowledge and clear. Handlers act on their own
+ * department's alarms only, leaders read; a server without the alarm API yet
+ * (404) gets a calm notice instead of an error.
+ */
+import { Alert, Button, Select, Space, Table, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../../api/client.js';
+import { useAuth } from '../../auth/AuthContext.js';
+import { hasRole } from '../../auth/roles.js';
+import { useI18n, type MessageKey } from '../../i18n/index.js';
+import { useApi } from './hooks.js';
+import { SeverityTag } from './labels.js';
+import type { AlarmWire, Severity } from './types.js';
+
+const OPEN_STATES = 'active_unack,active_ack,cleared_unack';
+const SEVERITIES: Severity[] = ['critical', 'major', 'minor', 'warning'];
+
+export function AlarmsPanel({ refresh }: { refresh: number }) {
+  const { t, pick, dateTime } = useI18n();
+  const { user } = useAuth();
+  const [severity, setSeverity] = useState<string | undefined>(undefined);
+  const [showCleared, setShowCleared] = useState(false);
+  const list = useApi<{ items: AlarmWire[]; total: number }>('/api/v1/alarms', { state: showCleared ? undefined : OPEN_STATES, severity, limit: 100 });
+  const { reload } = list;
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    if (refresh) reload();
+  }, [refresh, reload]);
+
+  const mayAct = (a: AlarmWire) => hasRole(user, 'admin', 'dispatcher') || (hasRole(user, 'handler') && !!user?.department && a.department === user.department);
+  const act = async (a: AlarmWire, what: 'ack' | 'clear') => {
+    setBusy(`${a.id}:${what}`);
+    setActionError(null);
+    try {
+      await api(`/api/v1/alarms/${encodeURIComponent(a.id)}/${what}`, { method: 'POST', body: { version: a.version } });
+    } catch (err) {
+      if (err instanceof ApiError) setActionError(err);
+    } finally {
+      setBusy(null);
+      reload();
+    }
+  };
+
+  if (list.error instanceof ApiError && list.error.status === 404) {
+    return <Alert type="info" showIcon title={t('workbench.alarms.unavailable')} data-testid="alarms-unavailable" />;
+  }
+  const columns: TableColumnsType<AlarmWire> = [
+    { title: t('workbench.alarms.severity'), key: 'sev', render: (_, a) => <SeverityTag severity={a.severity} /> },
+    { title: t('workbench.alarms.message'), key: 'msg', render: (_, a) => <>{pick(a.messageZh, a.messageEn)}{a.count > 1 && <Typography.Text type="secondary"> ×{a.count}</Typography.Text>}</> },
+    { title: t('workbench.alarms.state'), key: 'state', render: (_, a) => t(`alarmState.${a.state}` as MessageKey) },
+    { title: t('workbench.alarms.raised'), key: 'at', render: (_, a) => dateTime(a.raisedAt) },
+    {
+      title: t('workbench.actions'), key: 'act',
+      render: (_, a) => mayAct(a) && (
+        <Space>
+          {(a.state === 'active_unack' || a.state === 'cleared_unack') && <Button size="small" loading={busy === `${a.id}:ack`} onClick={() => act(a, 'ack')}>{t('workbench.alarms.ack')}</Button>}
+          {(a.state === 'active_unack' || a.state === 'active_ack') && <Button size="small" danger loading={busy === `${a.id}:clear`} onClick={() => act(a, 'clear')}>{t('workbench.alarms.clear')}</Button>}
+        </Space>
+      ),
+    },
+  ];
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="alarms-panel">
+      <Space wrap>
+        <label className="wb-inline-field">
+          <span>{t('workbench.alarms.severity')}</span>
+          <Select allowClear style={{ width: 140 }} placeholder={t('common.all')} value={severity} onChange={(v?: string) => setSeverity(v)} options={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}` as MessageKey) }))} aria-label={t('workbench.alarms.severity')} />
+        </label>
+        <Button onClick={() => setShowCleared((v) => !v)} aria-pressed={showCleared}>{t(showCleared ? 'workbench.alarms.hideCleared' : 'workbench.alarms.showCleared')}</Button>
+      </Space>
+      {list.error && <Alert type="error" showIcon title={t('common.error', { message: list.error.message })} />}
+      {actionError && <Alert type="warning" showIcon role="alert" title={actionError.message} closable={{ onClose: () => setActionError(null) }} />}
+      <Table<AlarmWire> size="small" rowKey="id" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} scroll={{ x: 640 }} locale={{ emptyText: t('workbench.alarms.empty') }} />
+    </Space>
+  );
+}
