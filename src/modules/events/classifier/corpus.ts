@@ -40,8 +40,13 @@ export interface CorpusSources {
   reports: LabelledReport[];
   /** Second round, training only: more/CODE.txt. */
   trainOnly: LabelledReport[];
-  /** Second round, held out only: more/heldout.txt under "## CODE" headings, written apart from the training batch. */
+  /**
+   * Held out only: more/heldout.txt (second round), more/heldout2.txt (third round), … under "## CODE" headings,
+   * each written apart from the training batches. All of them, in file order.
+   */
   heldoutOnly: LabelledReport[];
+  /** The same reports per file ("heldout.txt", "heldout2.txt", …), so a bench can report each round apart. */
+  heldoutRounds: Array<{ file: string; reports: LabelledReport[] }>;
   probe: LabelledReport[];
 }
 
@@ -56,9 +61,18 @@ export async function loadSources(dir = CORPUS_DIR): Promise<CorpusSources> {
   };
   const reports = await perCategory('sources');
   const trainOnly = await perCategory('more');
-  const heldoutOnly = parseSource(await readFile(path.join(dir, 'more', 'heldout.txt'), 'utf8'));
+  const heldoutFiles = (await readdir(path.join(dir, 'more'))).filter((f) => /^heldout\d*\.txt$/.test(f)).sort(byRound);
+  const heldoutRounds: CorpusSources['heldoutRounds'] = [];
+  for (const file of heldoutFiles) heldoutRounds.push({ file, reports: parseSource(await readFile(path.join(dir, 'more', file), 'utf8')) });
+  const heldoutOnly = heldoutRounds.flatMap((r) => r.reports);
   const probe = parseSource(await readFile(path.join(dir, 'probe', 'probe.txt'), 'utf8'));
-  return { reports, trainOnly, heldoutOnly, probe };
+  return { reports, trainOnly, heldoutOnly, heldoutRounds, probe };
+}
+
+/** heldout.txt before heldout2.txt before heldout10.txt. */
+function byRound(a: string, b: string): number {
+  const n = (f: string) => Number(f.match(/\d+/)?.[0] ?? 1);
+  return n(a) - n(b);
 }
 
 export async function readModel(file = DEFAULT_MODEL_FILE): Promise<ClassifierModel> {
