@@ -37,6 +37,14 @@ export interface Config {
   simRate: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   osmFile: string;
+  /** Flood control: more than this many new alarms in one street within the window collapse into one incident. */
+  alarmFloodLimit: number;
+  alarmFloodWindowS: number;
+  /** A learned detector raises its alarm after this many readings in a row scoring at least the level. */
+  detectorAlarmLevel: number;
+  detectorAlarmHold: number;
+  /** A sensor's forecast is remade (and checked against its rules) at most this often, seconds. */
+  forecastCadenceS: number;
 }
 
 export type Flags = Partial<Record<keyof Config, string | number | boolean | undefined>>;
@@ -69,6 +77,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   simRate: 'CITYOPS_SIM_RATE',
   logLevel: 'LOG_LEVEL',
   osmFile: 'CITYOPS_OSM_FILE',
+  alarmFloodLimit: 'CITYOPS_ALARM_FLOOD_LIMIT',
+  alarmFloodWindowS: 'CITYOPS_ALARM_FLOOD_WINDOW',
+  detectorAlarmLevel: 'CITYOPS_DETECTOR_ALARM_LEVEL',
+  detectorAlarmHold: 'CITYOPS_DETECTOR_ALARM_HOLD',
+  forecastCadenceS: 'CITYOPS_FORECAST_CADENCE',
 };
 
 export const ASSETS_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../assets');
@@ -163,6 +176,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simRate: num('simRate', 1, 0, 100),
     logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     osmFile: path.resolve(raw('osmFile') ?? DEFAULT_OSM_FILE),
+    alarmFloodLimit: int('alarmFloodLimit', 5, 1, 100_000),
+    alarmFloodWindowS: int('alarmFloodWindowS', 600, 10, 86_400),
+    // Scores live in [0, 1]; under 0.5 a detector alarm would fire on ordinary noise.
+    detectorAlarmLevel: num('detectorAlarmLevel', 0.998, 0.5, 1),
+    detectorAlarmHold: int('detectorAlarmHold', 15, 1, 100_000),
+    forecastCadenceS: int('forecastCadenceS', 60, 1, 86_400),
   };
   if (config.mqttTopic.length === 0 || /[+#]./.test(config.mqttTopic.replace(/\/#$/, ''))) {
     // MQTT wildcards must fill a whole topic level

@@ -88,6 +88,7 @@ export async function createCityOps(config: Config, opts: CreateOptions = {}) {
       if (started) return;
       started = true;
       for (const m of modules) await m.start?.();
+      for (const m of modules) await m.ready?.();
     },
     async listen(): Promise<string> {
       await this.start();

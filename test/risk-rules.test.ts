@@ -223,6 +223,73 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     await feed('rk-speed', wobble(5, 45, 3));
     expect(active('rk-speed')).toEqual([]);
   });
+
+  it('re-arms after an operator clears an alarm whose condition still holds: one new alarm on the next reading', async () => {
+    const rule = await ruleNamed('水位超警戒');
+    await feed('rk-gauge2', wobble(15, 3.5));
+    const first = active('rk-gauge2').filter((a) => a.ruleId === rule.id);
+    expect(first).toHaveLength(1);
+    // the engine put the sensor's department on the signal
+    expect(first[0]!.department).toBe((await h.city.services.sensing.sensor('rk-gauge2'))?.department ?? null);
+    const cleared = await api('POST', `/api/v1/alarms/${first[0]!.id}/clear`, 'dispatcher', { note: 'seen it', version: first[0]!.version });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(active('rk-gauge2').filter((a) => a.ruleId === rule.id)).toEqual([]);
+    await feed('rk-gauge2', wobble(5, 3.5));
+    const again = active('rk-gauge2').filter((a) => a.ruleId === rule.id);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.id).not.toBe(first[0]!.id);
+    expect(again[0]!.count).toBe(1); // no storm: raised once, not once per reading
+    // a source clear does not re-arm: back to normal, then nothing until it crosses again
+    await feed('rk-gauge2', wobble(5, 1));
+    expect(active('rk-gauge2').filter((a) => a.source === 'rule')).toEqual([]);
+  });
+});
+
+describe('alarm → city event across a crash', () => {
+  let a: Harness | undefined;
+  let b: Harness | undefined;
+  let dataDir = '';
+  afterAll(async () => {
+    await a?.city.destroy();
+    await b?.city.destroy();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks again at start for the event of an alarm written just before the process died', async () => {
+    a = await startCity();
+    dataDir = a.city.dataDir;
+    // The process "dies" between writing the alarm and publishing its request: the request never leaves.
+    const bus = a.city.kernel.bus;
+    const publish = bus.publish.bind(bus);
+    let lost = 0;
+    bus.publish = (async (type, payload, opts) => {
+      if (type === 'AlarmEventRequested') {
+        lost++;
+        return { id: 'lost', type, at: 0, payload };
+      }
+      return publish(type, payload, opts);
+    }) as Bus['publish'];
+    const ha = helpers(() => a!);
+    await ha.feed('rk-water', wobble(15, 3.5));
+    const critical = ha.active('rk-water').find((x) => x.severity === 'critical')!;
+    expect(critical).toMatchObject({ eventId: null, eventRequestedAt: expect.any(Number) });
+    expect(lost).toBe(1);
+    const clockA = a.city.clock as ManualClock;
+    await a.city.close();
+    a = undefined;
+
+    clockA.advance(2 * 60_000); // older than the grace minute
+    b = await startCity({ dataDir, sqlitePath: `${dataDir}/cityops.db` }, clockA);
+    const hb = helpers(() => b!);
+    await hb.settle();
+    const after = await b.city.services.risk.alarms.get(critical.id);
+    expect(after.eventId, 'the restarted city asked again and the events module opened the event').not.toBeNull();
+    const admin: Principal = { kind: 'user', id: b.as.admin.id, name: 'admin', roles: ['admin'] };
+    const ev = (await b.city.services.events.get(after.eventId!, admin)).event;
+    expect(ev).toMatchObject({ channel: 'alarm', urgent: true, category: 'WATERLOGGING' });
+    // asking again is idempotent: a second pass opens nothing new
+    expect(await b.city.services.risk.alarms.requestMissingEvents(async () => 'WATERLOGGING')).toBe(0);
+  }, 60_000);
 });
 
 describe('risk engine restart', () => {

@@ -14,7 +14,12 @@ export function withServerOptions(cmd: Command): Command {
     .addOption(new Option('--mqtt-url <url>', 'MQTT broker to ingest readings from (env MQTT_URL)'))
     .addOption(new Option('--mqtt-topic <filter>', 'MQTT topic filter (env MQTT_TOPIC, default cityops/readings/#)'))
     .addOption(new Option('--audit-hash <alg>', 'audit chain hash: sha256 or sm3 (env CITYOPS_AUDIT_HASH)'))
-    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)'));
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)'))
+    .addOption(new Option('--alarm-flood-limit <n>', 'flood control: more new alarms than this in one street within the window make one incident (env CITYOPS_ALARM_FLOOD_LIMIT, default 5)'))
+    .addOption(new Option('--alarm-flood-window-s <s>', 'flood control window, seconds (env CITYOPS_ALARM_FLOOD_WINDOW, default 600)'))
+    .addOption(new Option('--detector-alarm-level <x>', 'anomaly score (0.5–1) a detector alarm needs (env CITYOPS_DETECTOR_ALARM_LEVEL, default 0.998)'))
+    .addOption(new Option('--detector-alarm-hold <n>', 'readings in a row at that score before it raises (env CITYOPS_DETECTOR_ALARM_HOLD, default 15)'))
+    .addOption(new Option('--forecast-cadence-s <s>', 'seconds between a sensor\'s forecasts (env CITYOPS_FORECAST_CADENCE, default 60)'));
 }
 
 export function configFrom(opts: Record<string, unknown>, extra: Flags = {}): Config {

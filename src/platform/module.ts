@@ -13,6 +13,8 @@ export interface CityModule {
   registerRoutes?(app: App): void | Promise<void>;
   /** Start workers and bus subscriptions (after migrations, before listening). */
   start?(): Promise<void>;
+  /** After every module has started: work that needs the other modules' subscriptions in place. */
+  ready?(): Promise<void>;
   /** Stop workers; flush what was acknowledged. */
   stop?(): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface RiskPart {
   migrations: Migration[];
   registerRoutes?(app: App): void | Promise<void>;
   start?(): Promise<void>;
+  /** After every module of the city has started (subscriptions of the modules that start later are in place). */
+  ready?(): Promise<void>;
   stop?(): Promise<void>;
 }
 

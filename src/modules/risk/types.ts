@@ -30,6 +30,13 @@ export type RuleCondition =
   /** Raise when a sensor sends nothing for `factor` × its expected interval. */
   | { type: 'missing'; factor: number }
   /**
+   * Raise when the value stays below `percent` % of the sensor's own usual level for `forS`
+   * seconds; clear once it is back above `clearPercent` % (default percent + 20, at most 100).
+   * Usual = a slow average of the sensor's readings with time constant `learnS` (default 1800),
+   * kept per sensor by the engine; so one rule fits fast and slow roads alike.
+   */
+  | { type: 'belowUsual'; percent: number; clearPercent?: number; forS?: number; learnS?: number }
+  /**
    * All parts must hold at once, each on a sensor within `withinM` metres of the
    * watched sensor (the scope's sensor is the anchor), e.g. rainfall in the last
    * hour over X AND water level rising at a nearby underpass.
@@ -241,6 +248,12 @@ export interface AlarmChangedPayload {
   count: number;
   /** Set when flood control collapsed the alarm into an incident (notify the incident, not each member). */
   incidentId?: string | null;
+  /**
+   * On AlarmCleared: an operator (or the closure of its city event) ended an alarm that its source
+   * still held raised. The stream engines re-arm that (rule, sensor): a condition that still holds
+   * raises a new alarm on the next reading.
+   */
+  manual?: boolean;
 }
 
 /** Asks the events module to open a city event for an alarm (it owns events). */

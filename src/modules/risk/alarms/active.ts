@@ -12,6 +12,14 @@ import { alarmKey, applySignal, isActive, moreSevere, wantsEvent } from './lifec
 
 export type Change = 'raised' | 'updated' | 'acknowledged' | 'cleared';
 
+/** Note on an alarm whose city event is another incident member's: it waits for no event of its own. */
+export const COVERED_NOTE = 'Covered by the city event of alarm ';
+/** The request for a city event of this alarm, as the alarm itself holds it (category: the rule's). */
+export const eventRequest = (a: Alarm, category: string) => ({
+  alarmId: a.id, category, urgent: true, location: a.location,
+  text: `[${a.severity}] ${a.messageZh} / ${a.messageEn} (${a.sourceId})`,
+});
+
 export interface Pending {
   alarms: Map<string, Alarm>;
   incidents: Map<string, AlarmIncident>;
@@ -112,7 +120,7 @@ export function createActiveIndex(flood: FloodOptions, departmentOf?: (sensorId:
     if (s.kind === 'raise' && s.openEvent && wantsEvent(a, s.openEvent)) {
       const covering = a.incidentId ? incidentEvent.get(a.incidentId) : undefined;
       if (covering) {
-        a = { ...a, eventRequestedAt: s.at, notes: [...a.notes, { at: s.at, by: 'system:alarms', text: `Covered by the city event of alarm ${covering} (same incident)` }] };
+        a = { ...a, eventRequestedAt: s.at, notes: [...a.notes, { at: s.at, by: 'system:alarms', text: `${COVERED_NOTE}${covering} (same incident)` }] };
       } else {
         a = { ...a, eventRequestedAt: s.at };
         if (a.incidentId) incidentEvent.set(a.incidentId, a.id);

@@ -14,7 +14,7 @@ import type { Bus } from '../../../platform/bus/types.js';
 import type { Clock } from '../../../platform/clock.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../platform/errors.js';
 import { SEVERITIES, type Alarm, type AlarmChangedPayload, type AlarmIncident, type AlarmSignal, type AlarmState, type Severity } from '../types.js';
-import { createActiveIndex, type Change } from './active.js';
+import { COVERED_NOTE, createActiveIndex, eventRequest, type Change } from './active.js';
 import { DEFAULT_FLOOD, type FloodOptions } from './flood.logic.js';
 import { acknowledge, addNote, clearByOperator, isActive } from './lifecycle.logic.js';
 import type { AlarmFilter, AlarmStore } from './store.js';
@@ -108,13 +108,7 @@ export function createAlarmService(d: AlarmServiceDeps, opts: AlarmOptions = {})
     pending.alarms.clear();
     pending.incidents.clear();
     await publishChanges(changes, alarms);
-    for (const r of requests) {
-      const a = r.alarm;
-      await d.bus.publish('AlarmEventRequested', {
-        alarmId: a.id, category: r.category, urgent: true, location: a.location,
-        text: `[${a.severity}] ${a.messageZh} / ${a.messageEn} (${a.sourceId})`,
-      });
-    }
+    for (const r of requests) await d.bus.publish('AlarmEventRequested', eventRequest(r.alarm, r.category));
   }
 
   function schedule() {
@@ -146,7 +140,9 @@ export function createAlarmService(d: AlarmServiceDeps, opts: AlarmOptions = {})
       await d.audit.append({ actor: p, action: `alarm.${action}`, targetType: 'alarm', targetId: id, details: { from: a.state, to: next.state, version: next.version, ...(note ? { note } : {}) } });
       // Acknowledging is news even when it completes a cleared alarm; any other change of state ends the alarm.
       const type: Change = action === 'ack' ? 'acknowledged' : a.state !== next.state ? 'cleared' : 'updated';
-      await d.bus.publish(CHANGE_TYPE[type], payload(next));
+      // Ended while its source still held it raised: the engines re-arm, so a condition that still holds raises anew.
+      const manual = type === 'cleared' && isActive(a.state) && !isActive(next.state);
+      await d.bus.publish(CHANGE_TYPE[type], manual ? { ...payload(next), manual } : payload(next));
       return next;
     });
   }
@@ -180,6 +176,27 @@ export function createAlarmService(d: AlarmServiceDeps, opts: AlarmOptions = {})
         return x.state === 'cleared' ? noted : clearByOperator(noted, SYSTEM_EVENTS, now);
       }, 'event_closed');
     }
+  }
+
+  /**
+   * Ask again for the city events of alarms that asked between `maxAgeMs` and `minAgeMs` ago and never
+   * heard back (no event id): the process may have died between writing the alarm and publishing
+   * the request. The events side opens at most one event per alarm (idempotency key alarm:<id>), so
+   * asking twice is harmless; alarms covered by another incident member's event wait for none.
+   * `categoryOf` gives the rule's event category (null: the rule no longer opens events). Answers how many.
+   */
+  async function requestMissingEvents(categoryOf: (a: Alarm) => Promise<string | null>, minAgeMs = 60_000, maxAgeMs = 86_400_000): Promise<number> {
+    const now = d.clock.now();
+    let n = 0;
+    for (const a of await d.store.awaitingEvent(now - maxAgeMs, now - minAgeMs)) {
+      if (a.notes.some((x) => x.text.startsWith(COVERED_NOTE))) continue;
+      const category = await categoryOf(a);
+      if (category === null) continue;
+      await d.bus.publish('AlarmEventRequested', eventRequest(a, category));
+      n++;
+    }
+    if (n) d.log.info({ alarms: n }, 'alarms: asked again for city events that never opened');
+    return n;
   }
 
   async function orgPrefix(orgUnitId: string): Promise<string> {
@@ -259,6 +276,7 @@ export function createAlarmService(d: AlarmServiceDeps, opts: AlarmOptions = {})
 
     onEventOpened,
     onEventClosed,
+    requestMissingEvents,
   };
 }
 

@@ -171,6 +171,15 @@ export function createAlarmStore(database: Database) {
       return (await db.selectFrom('risk_alarms').selectAll().where('event_id', '=', eventId).execute()).map(fromRow);
     },
 
+    /**
+     * Alarms that asked for a city event between `from` and `to` (event_requested_at) and never heard
+     * back (no event id): start-up re-requests them. A scan of the event-less rows only, bounded by age.
+     */
+    async awaitingEvent(from: number, to: number): Promise<Alarm[]> {
+      return (await db.selectFrom('risk_alarms').selectAll().where('event_id', 'is', null)
+        .where('event_requested_at', '>=', from).where('event_requested_at', '<=', to).orderBy('event_requested_at').execute()).map(fromRow);
+    },
+
     /** Alarms in the given states (start-up: the active index). */
     async inStates(states: AlarmState[]): Promise<Alarm[]> {
       return (await db.selectFrom('risk_alarms').selectAll().where('state', 'in', states).execute()).map(fromRow);

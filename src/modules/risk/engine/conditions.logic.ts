@@ -11,6 +11,11 @@ export interface HoldState {
   active: boolean;
   /** When the condition started holding (waiting out forS), else null. */
   since: number | null;
+  /**
+   * Re-armed after an operator cleared the alarm while the condition still held:
+   * the next reading that still holds raises at once (it has held all along), once.
+   */
+  rearmed?: boolean;
 }
 
 export interface ThresholdSettings {
@@ -39,15 +44,31 @@ export function stepThreshold(s: HoldState, c: ThresholdSettings, ts: number, v:
   const holds = c.op === '>' ? v > c.value : v < c.value;
   if (!holds) {
     s.since = null;
+    s.rearmed = false;
     return null;
   }
   if (s.since === null) s.since = ts;
-  if (ts - s.since >= c.forMs) {
+  if (s.rearmed || ts - s.since >= c.forMs) {
     s.active = true;
     s.since = null;
+    s.rearmed = false;
     return 'raise';
   }
   return null;
+}
+
+/**
+ * An operator (or the closure of its city event) cleared the alarm this state
+ * still holds raised: forget it, so a condition that still holds raises a new
+ * alarm with the next reading — once, since that raise makes the state active again.
+ * Answers whether there was anything to re-arm.
+ */
+export function rearmHold(s: HoldState): boolean {
+  if (!s.active) return false;
+  s.active = false;
+  s.since = null;
+  s.rearmed = true;
+  return true;
 }
 
 export interface ActiveState {

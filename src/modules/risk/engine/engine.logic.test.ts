@@ -225,3 +225,136 @@ describe('RiskEngine learned detectors and checkpoints', () => {
     expect(b.kinds()).toEqual([`clear:${miss.id}:w1`, `clear:${r.id}:w1`]);
   });
 });
+
+describe('RiskEngine re-arm after a manual clear', () => {
+  it('raises a still-true threshold again on the next reading, once, without waiting out forS', () => {
+    const r = rule({ condition: { type: 'threshold', op: '>', value: 2, clear: 1.5, forS: 30 } });
+    const { engine, feed, kinds } = setup([meta('w1', 'water_level', 1, 42)], [r]);
+    feed('w1', T0, 3);
+    feed('w1', T0 + 30 * S, 3);
+    expect(kinds()).toEqual(['raise:r' + r.id.slice(1) + ':w1']);
+    expect(engine.rearm(r.id, 'w1')).toBe(true);
+    expect(engine.rearm(r.id, 'w1')).toBe(false); // nothing left to re-arm
+    feed('w1', T0 + 31 * S, 3);
+    feed('w1', T0 + 32 * S, 3.1);
+    feed('w1', T0 + 33 * S, 3.2);
+    expect(kinds()).toEqual([`raise:${r.id}:w1`, `raise:${r.id}:w1`]); // one new raise, no storm
+    feed('w1', T0 + 34 * S, 1);
+    expect(kinds()).toEqual([`raise:${r.id}:w1`, `raise:${r.id}:w1`, `clear:${r.id}:w1`]);
+  });
+
+  it('stays quiet when the condition no longer holds at the next reading, and then needs the full hold again', () => {
+    const r = rule({ condition: { type: 'threshold', op: '>', value: 2, clear: 1.5, forS: 30 } });
+    const { engine, feed, kinds } = setup([meta('w1', 'water_level', 1, 42)], [r]);
+    feed('w1', T0, 3);
+    feed('w1', T0 + 30 * S, 3);
+    engine.rearm(r.id, 'w1');
+    feed('w1', T0 + 31 * S, 1.8); // below the value (inside the hysteresis band): nothing
+    feed('w1', T0 + 32 * S, 3);
+    expect(kinds()).toEqual([`raise:${r.id}:w1`]);
+    feed('w1', T0 + 62 * S, 3);
+    expect(kinds()).toEqual([`raise:${r.id}:w1`, `raise:${r.id}:w1`]);
+  });
+
+  it('re-arms rate, missing-data, detector and fault alarms', () => {
+    const rate = rule({ condition: { type: 'rate', op: 'rise', perMinute: 1, windowS: 60 } });
+    const miss = rule({ condition: { type: 'missing', factor: 3 } });
+    const { engine, feed, kinds } = setup([meta('w1', 'water_level', 1, 42), meta('w2', 'water_level', 1, 42), meta('f1', 'smoke', 1, 42, { min: 0, max: 100 })], [rate, miss], true);
+    for (let i = 0; i <= 30; i++) feed('w1', T0 + i * S, 1 + i * 0.1);
+    expect(kinds()).toEqual([`raise:${rate.id}:w1`]);
+    engine.rearm(rate.id, 'w1');
+    feed('w1', T0 + 31 * S, 4.1);
+    feed('w1', T0 + 32 * S, 4.2);
+    expect(kinds().filter((k) => k.startsWith('raise:' + rate.id))).toHaveLength(2);
+
+    feed('w2', T0, 1);
+    engine.sweep(T0 + 200 * S);
+    engine.sweep(T0 + 210 * S);
+    expect(kinds().filter((k) => k === `raise:${miss.id}:w2`)).toHaveLength(1);
+    engine.rearm(miss.id, 'w2');
+    engine.sweep(T0 + 220 * S);
+    engine.sweep(T0 + 230 * S);
+    expect(kinds().filter((k) => k === `raise:${miss.id}:w2`)).toHaveLength(2);
+
+    // the echo detector scores value / 100: a run of 15 high scores raises it
+    const before = kinds().length;
+    for (let i = 0; i < 15; i++) feed('f1', T0 + (300 + i) * S, 99.9);
+    expect(kinds().slice(before)).toEqual(['raise:detector:anomaly:f1']);
+    engine.rearm('detector:anomaly', 'f1');
+    feed('f1', T0 + 316 * S, 99.9);
+    feed('f1', T0 + 317 * S, 99.9);
+    expect(kinds().filter((k) => k === 'raise:detector:anomaly:f1')).toHaveLength(2);
+  });
+
+  it('raises a fault again while the sensor is still faulty', () => {
+    const { engine, feed, kinds } = setup([meta('w1', 'water_level', 1, 42)], []);
+    for (let i = 0; i < 20; i++) feed('w1', T0 + i * S, 1 + 0.01 * Math.sin(i));
+    feed('w1', T0 + 20 * S, 40); // impossible jump
+    expect(kinds()).toEqual(['raise:fault:jump:w1']);
+    expect(engine.rearm('fault:jump', 'w1')).toBe(true);
+    feed('w1', T0 + 21 * S, 40.1);
+    feed('w1', T0 + 22 * S, 40.2);
+    expect(kinds()).toEqual(['raise:fault:jump:w1', 'raise:fault:jump:w1']);
+  });
+});
+
+describe('RiskEngine relative rules (below usual)', () => {
+  const speed = (id: string, extra: Partial<SensorMeta> = {}) => meta(id, 'traffic', 1, 42, { metric: 'speed', min: 0, max: 200, thresholds: null, ...extra });
+  const jam = () => rule({ scope: { kind: 'class', class: 'traffic', metric: 'speed' }, condition: { type: 'belowUsual', percent: 50, clearPercent: 70, forS: 20 } });
+
+  it('fires on a fast and a slow road alike when speed falls under half its usual, and clears above 70 %', () => {
+    const r = jam();
+    const { feed, kinds, signals } = setup([speed('fast'), speed('slow')], [r]);
+    for (let i = 0; i < 60; i++) {
+      feed('fast', T0 + i * S, 80 + 2 * Math.sin(i));
+      feed('slow', T0 + i * S, 25 + Math.sin(i));
+    }
+    expect(kinds()).toEqual([]);
+    // a jam cuts both by 70 %: 24 km/h on the expressway (over any fixed "12 km/h" line), 7.5 on the street
+    for (let i = 60; i < 90; i++) {
+      feed('fast', T0 + i * S, 24 + Math.sin(i));
+      feed('slow', T0 + i * S, 7.5 + 0.3 * Math.sin(i));
+    }
+    expect(kinds(), JSON.stringify(signals)).toEqual([`raise:${r.id}:fast`, `raise:${r.id}:slow`]);
+    expect(signals[0]!.at).toBe(T0 + 80 * S); // after forS
+    for (let i = 90; i < 95; i++) feed('fast', T0 + i * S, 50 + Math.sin(i)); // 62 %: still jammed
+    expect(kinds()).toHaveLength(2);
+    feed('fast', T0 + 95 * S, 60); // 75 % of usual: clear
+    expect(kinds()).toEqual([`raise:${r.id}:fast`, `raise:${r.id}:slow`, `clear:${r.id}:fast`]);
+  });
+
+  it('stays quiet through slow drifts such as a rush hour, and before it knows the usual level', () => {
+    const r = jam();
+    const { feed, kinds, engine } = setup([speed('s')], [r]);
+    feed('s', T0, 10); // the first readings cannot be judged: no usual level yet
+    feed('s', T0 + S, 10);
+    expect(engine.thresholdsFor('s')).toEqual([]);
+    // free flow 60 km/h, then a rush hour taking it to 33 over 90 minutes, one reading a minute
+    for (let m = 0; m < 300; m++) feed('s', T0 + (2 + m * 60) * S, (m < 120 ? 60 : m < 210 ? 60 - (27 * (m - 120)) / 90 : 33) * (1 + 0.05 * Math.sin(m)));
+    expect(kinds()).toEqual([]);
+    const th = engine.thresholdsFor('s');
+    expect(th).toHaveLength(1);
+    expect(th[0]).toMatchObject({ op: '<', ruleId: r.id });
+    expect(th[0]!.value).toBeGreaterThan(15);
+    expect(th[0]!.value).toBeLessThan(20);
+  });
+
+  it('keeps the usual level through a checkpoint', () => {
+    const r = jam();
+    const a = setup([speed('s')], [r]);
+    for (let i = 0; i < 60; i++) a.feed('s', T0 + i * S, 50 + Math.sin(i));
+    const saved = JSON.parse(JSON.stringify(a.engine.snapshot(true))) as ReturnType<typeof a.engine.snapshot>;
+    const b = setup([speed('s')], [r]);
+    b.engine.restore(saved);
+    for (let i = 60; i < 81; i++) b.feed('s', T0 + i * S, 10 + Math.sin(i));
+    expect(b.kinds()).toEqual([`raise:${r.id}:s`]);
+  });
+
+  it('carries the sensor department on its signals when the engine knows it', () => {
+    const r = rule({ condition: { type: 'threshold', op: '>', value: 2 } });
+    const { feed, signals } = setup([meta('w1', 'water_level', 1, 42, { department: 'water' }), meta('w2', 'water_level', 1, 42)], [r]);
+    feed('w1', T0, 3);
+    feed('w2', T0, 3);
+    expect(signals.map((s) => s.department)).toEqual(['water', undefined]);
+  });
+});

@@ -13,9 +13,10 @@
  */
 import type { SensorClass } from '../../sensing/types.js';
 import type { AlarmSignal, CompoundPart, Rule, RuleThreshold, Severity, SignalSource } from '../types.js';
-import { defaultClear, passes, stepDetectorAlarm, stepMissing, stepRate, stepThreshold, type ActiveState, type Change, type DetectorAlarmSettings, type DetectorAlarmState, type HoldState, type ThresholdSettings } from './conditions.logic.js';
+import { defaultClear, passes, rearmHold, stepDetectorAlarm, stepMissing, stepRate, stepThreshold, type ActiveState, type Change, type DetectorAlarmSettings, type DetectorAlarmState, type HoldState, type ThresholdSettings } from './conditions.logic.js';
 import { FAULT_PROFILES, newFaultState, stepFault, type FaultChange, type FaultKind, type FaultState } from './fault.logic.js';
 import { GridIndex } from './grid.logic.js';
+import { newUsual, observeUsual, usualLevel, type UsualState } from './usual.logic.js';
 import { addToWindow, newWindow, windowRatePerMin, windowRise, windowSum, type WindowState } from './window.logic.js';
 
 /** What the engine needs to know about a sensor (registry record, in memory). */
@@ -31,6 +32,8 @@ export interface SensorMeta {
   lat: number;
   thresholds: { warn?: number; alarm?: number } | null;
   expectedIntervalS: number;
+  /** Owner department, carried on the signals (undefined: not known here; the alarm service looks it up). */
+  department?: string | null;
 }
 
 /** A learned detector as the engine uses it (CityDetector fits). */
@@ -80,7 +83,7 @@ interface RuleRef {
   openEvent: Rule['openEvent'];
 }
 
-type Kind = 'threshold' | 'rate' | 'missing' | 'compound';
+type Kind = 'threshold' | 'rate' | 'missing' | 'compound' | 'usual';
 
 /** One (rule, sensor) state, kept on the sensor's slot by key "ruleId@version". */
 interface RuleState {
@@ -92,7 +95,9 @@ interface RuleState {
 
 interface ThresholdBinding { kind: 'threshold'; rs: RuleState; st: HoldState; cfg: ThresholdSettings }
 interface RateBinding { kind: 'rate'; rs: RuleState; st: ActiveState; op: 'rise' | 'fall' | 'any'; perMinute: number; win: WindowState }
-type Binding = ThresholdBinding | RateBinding;
+/** Below a share of the sensor's usual level; `cfg` is re-aimed at the usual level before each step (no allocation per reading). */
+interface UsualBinding { kind: 'usual'; rs: RuleState; st: HoldState; share: number; clearShare: number; base: UsualState; cfg: ThresholdSettings }
+type Binding = ThresholdBinding | RateBinding | UsualBinding;
 interface MissingBinding { rs: RuleState; st: ActiveState; factor: number }
 
 interface PartState { def: CompoundPart; holding: number }
@@ -107,6 +112,9 @@ interface Slot {
   /** Windows by length (ms), shared by every rule that needs one. */
   windows: Map<number, WindowState>;
   winList: WindowState[];
+  /** Usual levels by time constant (ms), shared by every rule relative to one. */
+  usual: Map<number, UsualState>;
+  usualList: UsualState[];
   states: Map<string, RuleState>;
   lastTs: number;
   lastValue: number;
@@ -119,6 +127,8 @@ interface Slot {
   score: number;
   scoreAt: number;
   detAlarm: DetectorAlarmState;
+  /** Re-armed fault alarm: raise it again with the next reading that is still faulty. */
+  refault: boolean;
   dirty: boolean;
 }
 
@@ -131,6 +141,8 @@ export interface SavedSensor {
   fault: FaultState;
   faultSince: number | null;
   windows: WindowState[];
+  /** Absent in checkpoints written before relative rules existed. */
+  usual?: UsualState[];
   rules: Array<{ key: string; kind: Kind; rule: RuleRef; st: HoldState | ActiveState }>;
   det: unknown;
   score: number;
@@ -235,6 +247,38 @@ export class RiskEngine {
     }
   }
 
+  /**
+   * An operator (or the closure of its city event) cleared the alarm of (ruleId, sensorId) while the
+   * engine still held it raised. Forget that, so a condition that still holds raises a new alarm on
+   * the next reading (the missing-data sweep, for silence) — once: that raise makes it active again.
+   * Without this the engine would wait for the condition to clear and cross again. Answers whether
+   * anything was re-armed.
+   */
+  rearm(ruleId: string, sensorId: string): boolean {
+    this.prepare(this.now);
+    const slot = this.slots.get(sensorId);
+    if (!slot) return false;
+    let any = false;
+    if (ruleId === DETECTOR_REF.id) {
+      if (slot.detAlarm.active) {
+        // One more high score is enough: the run that raised it has held all along.
+        slot.detAlarm = { active: false, calmSince: null, run: Math.max(0, this.opt.detectorAlarm.holdReadings - 1) };
+        any = true;
+      }
+    } else if (ruleId.startsWith('fault:')) {
+      if (slot.fault.faulty !== null && `fault:${slot.fault.faulty}` === ruleId) slot.refault = any = true;
+    } else {
+      for (const rs of slot.states.values()) {
+        if (rs.rule.id !== ruleId || !rs.st.active) continue;
+        if (rs.kind === 'threshold' || rs.kind === 'usual') rearmHold(rs.st as HoldState);
+        else rs.st.active = false;
+        any = true;
+      }
+    }
+    if (any) slot.dirty = true;
+    return any;
+  }
+
   /** States changed since the last call (all of them with `all`), for a checkpoint. */
   snapshot(all = false): Array<{ sensorId: string; state: SavedSensor }> {
     const out: Array<{ sensorId: string; state: SavedSensor }> = [];
@@ -252,11 +296,15 @@ export class RiskEngine {
     if (!slot) return [];
     const out: RuleThreshold[] = [];
     for (const b of slot.bindings) {
-      if (b.kind !== 'threshold') continue;
+      if (b.kind === 'rate') continue;
+      // A relative rule's line is its share of the usual level as it stands now (none while not learned).
+      const level = b.kind === 'usual' ? usualLevel(b.base) : null;
+      if (b.kind === 'usual' && level === null) continue;
+      const value = b.kind === 'usual' ? b.share * level! : b.cfg.value;
       const r = b.rs.rule;
       out.push({
-        ruleId: r.id, ruleVersion: r.version, op: b.cfg.op, value: b.cfg.value, severity: r.severity,
-        messageZh: this.text(r, slot, b.cfg.value, 'zh'), messageEn: this.text(r, slot, b.cfg.value, 'en'), openEvent: r.openEvent,
+        ruleId: r.id, ruleVersion: r.version, op: b.cfg.op, value, severity: r.severity,
+        messageZh: this.text(r, slot, value, 'zh'), messageEn: this.text(r, slot, value, 'en'), openEvent: r.openEvent,
       });
     }
     return out;
@@ -307,15 +355,24 @@ export class RiskEngine {
     slot.lastTs = t;
     const f = stepFault(slot.fault, FAULT_PROFILES[slot.meta.class], slot.meta.min, slot.meta.max, v);
     if (f) this.onFault(slot, f, t, v);
+    if (slot.refault) {
+      slot.refault = false;
+      if (slot.fault.faulty && !f) this.emit('raise', 'fault', this.faultRef(slot.fault.faulty), slot, Number.isFinite(v) ? v : null, t);
+    }
     if (slot.fault.faulty) return;
     slot.lastValue = v;
     slot.hasValue = true;
     const gap = 2 * slot.meta.expectedIntervalS * 1000;
     for (const w of slot.winList) addToWindow(w, t, v, gap);
     for (const b of slot.bindings) {
-      const ch: Change = b.kind === 'threshold' ? stepThreshold(b.st, b.cfg, t, v) : stepRate(b.st, b.op, b.perMinute, windowRatePerMin(b.win));
+      let ch: Change;
+      if (b.kind === 'threshold') ch = stepThreshold(b.st, b.cfg, t, v);
+      else if (b.kind === 'rate') ch = stepRate(b.st, b.op, b.perMinute, windowRatePerMin(b.win));
+      else ch = this.stepUsual(b, t, v);
       if (ch) this.emit(ch, 'rule', b.rs.rule, slot, v, t);
     }
+    // Learned after the rules looked: the usual level is what came before this reading.
+    for (const u of slot.usualList) observeUsual(u, t, v);
     for (const m of slot.memberOf) this.member(m, slot, t);
     if (slot.det) {
       const score = slot.det.update(t, v);
@@ -327,6 +384,18 @@ export class RiskEngine {
         this.emit(ch, 'detector', { ...DETECTOR_REF, severity }, slot, v, t, score);
       }
     }
+  }
+
+  private stepUsual(b: UsualBinding, t: number, v: number): Change {
+    const level = usualLevel(b.base);
+    if (level === null) {
+      // Not learned yet: nothing to compare with; an alarm already raised waits for a usable level.
+      if (!b.st.active) b.st.since = null;
+      return null;
+    }
+    b.cfg.value = b.share * level;
+    b.cfg.clear = b.clearShare * level;
+    return stepThreshold(b.st, b.cfg, t, v);
   }
 
   private member(m: Membership, slot: Slot, t: number): void {
@@ -355,8 +424,12 @@ export class RiskEngine {
     }
   }
 
+  private faultRef(kind: FaultKind): RuleRef {
+    return { id: `fault:${kind}`, version: 1, name: kind, severity: 'minor', openEvent: null };
+  }
+
   private onFault(slot: Slot, f: NonNullable<FaultChange>, t: number, v: number): void {
-    const ref: RuleRef = { id: `fault:${f.fault}`, version: 1, name: f.fault, severity: 'minor', openEvent: null };
+    const ref = this.faultRef(f.fault);
     if (f.kind === 'fault') {
       slot.faultSince = t;
       // Its part in compound rules no longer counts while its readings cannot be trusted.
@@ -398,6 +471,7 @@ export class RiskEngine {
       kind, source, ruleId: r.id, ruleVersion: r.version, sourceId: m.id, severity: r.severity, at, value,
       messageZh: zh, messageEn: en, location: { type: 'Point', coordinates: [m.lon, m.lat] }, orgPath: m.orgPath,
       sensorClass: m.class, openEvent: r.openEvent,
+      ...(m.department !== undefined ? { department: m.department } : {}),
     });
   }
 
@@ -405,9 +479,9 @@ export class RiskEngine {
 
   private newSlot(meta: SensorMeta, now: number): Slot {
     const slot: Slot = {
-      meta, bindings: [], missing: [], memberOf: [], windows: new Map(), winList: [], states: new Map(),
+      meta, bindings: [], missing: [], memberOf: [], windows: new Map(), winList: [], usual: new Map(), usualList: [], states: new Map(),
       lastTs: -1, lastValue: 0, hasValue: false, lastSeen: now, fault: newFaultState(), faultSince: null,
-      det: null, score: 0, scoreAt: 0, detAlarm: { active: false, calmSince: null }, dirty: true,
+      det: null, score: 0, scoreAt: 0, detAlarm: { active: false, calmSince: null }, refault: false, dirty: true,
     };
     const saved = this.pending.get(meta.id);
     if (saved) {
@@ -427,6 +501,7 @@ export class RiskEngine {
     slot.fault = { ...newFaultState(), ...s.fault };
     slot.faultSince = s.faultSince;
     for (const w of s.windows) slot.windows.set(w.windowMs, w);
+    for (const u of s.usual ?? []) slot.usual.set(u.learnMs, u);
     for (const r of s.rules) slot.states.set(r.key, { key: r.key, kind: r.kind, rule: r.rule, st: r.st });
     slot.score = s.score;
     slot.scoreAt = s.scoreAt;
@@ -443,7 +518,7 @@ export class RiskEngine {
   private save(slot: Slot): SavedSensor {
     return {
       lastTs: slot.lastTs, lastValue: slot.lastValue, hasValue: slot.hasValue, lastSeen: slot.lastSeen,
-      fault: { ...slot.fault }, faultSince: slot.faultSince, windows: slot.winList,
+      fault: { ...slot.fault }, faultSince: slot.faultSince, windows: slot.winList, usual: slot.usualList,
       rules: [...slot.states.values()].map((r) => ({ key: r.key, kind: r.kind, rule: r.rule, st: r.st })),
       det: slot.det ? slot.det.toJSON() : null, score: slot.score, scoreAt: slot.scoreAt, detAlarm: slot.detAlarm,
     };
@@ -459,6 +534,13 @@ export class RiskEngine {
       slot.states.set(key, rs);
     } else rs.rule = ref;
     return rs as RuleState & { st: S };
+  }
+
+  private usualOf(slot: Slot, learnMs: number, used: Set<number>): UsualState {
+    used.add(learnMs);
+    let u = slot.usual.get(learnMs);
+    if (!u) slot.usual.set(learnMs, (u = newUsual(learnMs)));
+    return u;
   }
 
   private window(slot: Slot, windowMs: number, used: Set<number>): WindowState {
@@ -487,6 +569,7 @@ export class RiskEngine {
     }
     const usedStates = new Map<Slot, Set<string>>();
     const usedWindows = new Map<Slot, Set<number>>();
+    const usedUsual = new Map<Slot, Set<number>>();
     const usedOf = <T>(m: Map<Slot, Set<T>>, s: Slot) => {
       let u = m.get(s);
       if (!u) m.set(s, (u = new Set<T>()));
@@ -519,6 +602,14 @@ export class RiskEngine {
           case 'rate': {
             const rs = this.state<ActiveState>(slot, used, rule, 'rate', () => ({ active: false }));
             slot.bindings.push({ kind: 'rate', rs, st: rs.st, op: c.op, perMinute: c.perMinute, win: this.window(slot, c.windowS * 1000, usedOf(usedWindows, slot)) });
+            break;
+          }
+          case 'belowUsual': {
+            const rs = this.state<HoldState>(slot, used, rule, 'usual', () => ({ active: false, since: null }));
+            const share = c.percent / 100;
+            const clearShare = (c.clearPercent ?? Math.min(100, c.percent + 20)) / 100;
+            const base = this.usualOf(slot, (c.learnS ?? 1800) * 1000, usedOf(usedUsual, slot));
+            slot.bindings.push({ kind: 'usual', rs, st: rs.st, share, clearShare, base, cfg: { op: '<', value: 0, clear: 0, forMs: (c.forS ?? 0) * 1000 } });
             break;
           }
           case 'missing': {
@@ -561,6 +652,9 @@ export class RiskEngine {
       const wins = usedWindows.get(slot) ?? new Set<number>();
       for (const ms of [...slot.windows.keys()]) if (!wins.has(ms)) slot.windows.delete(ms);
       slot.winList = [...slot.windows.values()];
+      const usual = usedUsual.get(slot) ?? new Set<number>();
+      for (const ms of [...slot.usual.keys()]) if (!usual.has(ms)) slot.usual.delete(ms);
+      slot.usualList = [...slot.usual.values()];
     }
     this.slots = slots;
     this.missingSlots = [...slots.values()].filter((s) => s.missing.length > 0);

@@ -37,6 +37,10 @@ export function createForecastPart(
     async start() {
       await service.restore();
       unsubs.push(await deps.bus.subscribe('ReadingsIngested', (e) => service.onReadings(e.payload)));
+      // An operator cleared a forecast warning that still stands: the next forecast that still crosses raises it anew.
+      unsubs.push(await deps.bus.subscribe('AlarmCleared', (e) => {
+        if (e.payload.manual) service.rearm(e.payload.ruleId, e.payload.sourceId);
+      }));
       timer = setInterval(() => void checkpoint(), opts.checkpointEveryMs ?? 5 * 60_000);
       timer.unref();
     },

@@ -233,6 +233,15 @@ export function createForecastService(d: ForecastDeps) {
       return out;
     },
 
+    /**
+     * An operator cleared the forecast alarm `forecast:<ruleId>` of a sensor while its warning stood:
+     * forget the warning, so the next forecast that still crosses raises a new one (once).
+     */
+    rearm(alarmRuleId: string, sensorId: string): boolean {
+      if (!alarmRuleId.startsWith('forecast:')) return false;
+      return tracked.get(sensorId)?.warnings.delete(alarmRuleId.slice('forecast:'.length)) ?? false;
+    },
+
     /** Save every model changed since the last checkpoint; returns how many. */
     async checkpoint(): Promise<number> {
       const dirty = [...tracked.values()].filter((t) => t.dirty);

@@ -8,8 +8,11 @@
  *  - rainstorm: rain gauges pass 10 mm/h (warn) within ~5 s; the compound
  *    "raining AND a gauge within 3 km rising" rule and the water-level
  *    thresholds follow as the water rises;
- *  - congestion: road speed under 12 km/h for 20 s (a jammed 40–60 km/h road
- *    reads 5–10; the worst normal rush hour stays above 20);
+ *  - congestion: road speed under 50 % of that sensor's usual speed for 20 s
+ *    (a jam cuts speed by up to 80 % at its centre, whatever the road's own
+ *    speed; the rush hour's slower traffic is part of "usual", which follows
+ *    the day with a 30-minute time constant). A fixed km/h line missed jams
+ *    on fast roads and would fire on every slow street;
  *  - pipe_burst: pressure falls by 75 % at the burst (to 60–110 kPa; normal
  *    lows stay above 200) and falls faster than 100 kPa/min;
  *  - fire: smoke obscuration passes the detector's 4 %/m alarm at once;
@@ -63,8 +66,8 @@ export const DEFAULT_RULES: RuleInput[] = [
   },
   // ── traffic (congestion) ──
   {
-    name: '道路严重拥堵 / Severe congestion', messageZh: '{sensor} 平均车速 {value} km/h，严重拥堵', messageEn: 'Severe congestion at {sensor}: average speed {value} km/h',
-    scope: { kind: 'class', class: 'traffic', metric: 'speed' }, condition: { type: 'threshold', op: '<', value: 12, clear: 18, forS: 20 },
+    name: '道路严重拥堵 / Severe congestion', messageZh: '{sensor} 平均车速 {value} km/h，不到平常的一半，严重拥堵', messageEn: 'Severe congestion at {sensor}: average speed {value} km/h, under half its usual',
+    scope: { kind: 'class', class: 'traffic', metric: 'speed' }, condition: { type: 'belowUsual', percent: 50, clearPercent: 70, forS: 20, learnS: 1800 },
     severity: 'major', openEvent: { minSeverity: 'major', category: 'CONGESTION' }, enabled: true,
   },
   // ── water supply (pipe_burst) ──

@@ -44,6 +44,8 @@ function categoryCodes(): Set<string> {
 export const toMeta = (s: Sensor): SensorMeta => ({
   id: s.id, name: s.name, class: s.class, metric: s.metric, min: s.min, max: s.max, orgPath: s.orgPath,
   lon: s.location.coordinates[0], lat: s.location.coordinates[1], thresholds: s.thresholds, expectedIntervalS: s.expectedIntervalS,
+  // Signals carry it, so the alarm service need not look it up for each new alarm.
+  department: s.department ?? null,
 });
 
 /**
@@ -80,6 +82,7 @@ export function createRulesPart(deps: RiskDeps & { sink: AlarmSink }, opts: Rule
   const runner = createEngineRunner({ bus: deps.bus, clock: deps.clock, log: deps.log, engine, store, options: opts.runner });
   const crud = createRulesService({ store, engine, audit: deps.audit, org: deps.org, sensing: deps.sensing, clock: deps.clock, categories: categoryCodes() });
   const service: RulesService = { ...crud, sweep: () => runner.sweep(), checkpoint: () => runner.checkpoint() };
+  const unsubs: Array<() => Promise<void>> = [];
   return {
     migrations,
     registerRoutes: (app) => registerRuleRoutes(app, crud),
@@ -87,8 +90,15 @@ export function createRulesPart(deps: RiskDeps & { sink: AlarmSink }, opts: Rule
       if (opts.seed !== false) await crud.seedDefaults();
       await crud.reload();
       await runner.start();
+      // Broadcast, like the readings: every process running the engine re-arms its own state.
+      unsubs.push(await deps.bus.subscribe('AlarmCleared', (e) => {
+        if (e.payload.manual) engine.rearm(e.payload.ruleId, e.payload.sourceId);
+      }));
     },
-    stop: () => runner.stop(),
+    async stop() {
+      for (const u of unsubs.splice(0)) await u();
+      await runner.stop();
+    },
     thresholds: { forSensor: (id) => engine.thresholdsFor(id) },
     anomalyScores: () => engine.anomalyScores(),
     service,

@@ -28,6 +28,7 @@ const RULE_DOC = [
   'scope: {kind:"class", class, metric?} | {kind:"sensor", sensorId} | {kind:"area", orgUnitId, class, metric?}.',
   'condition: {type:"threshold", op:">"|"<", value: number | "sensor.warn" | "sensor.alarm", clear?, forS?} (raise when it holds forS seconds, clear at `clear`; default 5 % inside the value)',
   '| {type:"rate", op:"rise"|"fall"|"any", perMinute, windowS} | {type:"missing", factor} (silent factor × the sensor\'s expected interval)',
+  '| {type:"belowUsual", percent, clearPercent?, forS?, learnS?} (below percent % of the sensor\'s own usual level — a slow average with time constant learnS, default 1800 s — for forS seconds; clears above clearPercent, default percent + 20)',
   '| {type:"compound", withinM, all:[{class, metric?, measure:"last"|"sum"|"rise", windowS?, op, value}]} (every part holds at some sensor within withinM of the watched one; sum = value × hours, e.g. mm of rain).',
   'severity: critical | major | minor | warning. openEvent: {minSeverity, category (taxonomy code)} or null.',
 ].join(' ');

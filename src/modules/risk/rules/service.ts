@@ -131,7 +131,18 @@ export function createRulesService(d: RulesServiceDeps) {
       .sort((a, b) => b.score - a.score || a.sensorId.localeCompare(b.sensorId)).slice(0, limit);
   }
 
-  return { list: () => d.store.list(), get, create, update, remove, versions, seedDefaults, reload, health, anomalies };
+  /**
+   * The city-event category of a rule as it stood at `version` (the latest version when that one is
+   * gone), or null when it opens no event or is no rule (detector, fault, forecast alarms).
+   */
+  async function eventCategory(ruleId: string, version: number): Promise<string | null> {
+    if (!(await d.store.known(ruleId))) return null;
+    const all = await d.store.versions(ruleId);
+    const v = all.find((x) => x.version === version) ?? all[0];
+    return v?.rule.openEvent?.category ?? null;
+  }
+
+  return { list: () => d.store.list(), get, create, update, remove, versions, seedDefaults, reload, health, anomalies, eventCategory };
 }
 
 export type RuleCrud = ReturnType<typeof createRulesService>;

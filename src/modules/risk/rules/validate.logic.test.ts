@@ -60,7 +60,7 @@ describe('validateRule', () => {
     ['unknown category', { ...good, openEvent: { minSeverity: 'major', category: 'PARTY' } }, 'UNKNOWN_CATEGORY', 'PARTY'],
     ['bad severity', { ...good, severity: 'urgent' }, 'BAD_SEVERITY', 'critical, major, minor, warning'],
     ['no name', { ...good, name: ' ' }, 'BAD_RULE', 'name'],
-    ['unknown condition type', { ...good, condition: { type: 'vibes' } }, 'BAD_CONDITION', 'threshold, rate, missing or compound'],
+    ['unknown condition type', { ...good, condition: { type: 'vibes' } }, 'BAD_CONDITION', 'threshold, rate, missing, belowUsual or compound'],
   ])('refuses %s with a message that says what is wrong', (_what, raw, code, text) => {
     const e = refusal(raw);
     expect(e.code).toBe(code);
@@ -76,5 +76,26 @@ describe('validateRule', () => {
   it('refuses what is not a rule at all', () => {
     expect(refusal('hello').code).toBe('BAD_RULE');
     expect(refusal(null).code).toBe('BAD_RULE');
+  });
+});
+
+describe('relative (below usual) rules', () => {
+  const base = { name: 'jam', scope: { kind: 'class', class: 'traffic', metric: 'speed' }, severity: 'major' };
+  it('accepts percent with optional clearPercent, forS and learnS', () => {
+    expect(validateRule({ ...base, condition: { type: 'belowUsual', percent: 50, clearPercent: 70, forS: 20, learnS: 1800 } }, look).condition)
+      .toEqual({ type: 'belowUsual', percent: 50, clearPercent: 70, forS: 20, learnS: 1800 });
+    expect(validateRule({ ...base, condition: { type: 'belowUsual', percent: 40 } }, look).condition).toEqual({ type: 'belowUsual', percent: 40 });
+  });
+  it.each([
+    [{ percent: 0 }, 'BAD_PERCENT', 'condition.percent'],
+    [{ percent: 120 }, 'BAD_PERCENT', 'below 100'],
+    [{}, 'BAD_PERCENT', 'e.g. 50'],
+    [{ percent: 50, clearPercent: 40 }, 'BAD_CLEAR', 'hysteresis'],
+    [{ percent: 50, learnS: 5 }, 'BAD_WINDOW', 'condition.learnS'],
+    [{ percent: 50, forS: -1 }, 'BAD_WINDOW', 'condition.forS'],
+  ])('refuses %j with %s', (cond, code, text) => {
+    const e = refusal({ ...base, condition: { type: 'belowUsual', ...cond } });
+    expect(e.code).toBe(code);
+    expect(e.message).toContain(text);
   });
 });

@@ -151,7 +151,7 @@ function checkWindow(v: unknown, field: string, bad: Bad, required: boolean): nu
 
 function checkCondition(v: unknown, scope: RuleScope | undefined, look: RuleLookups, bad: Bad): RuleCondition | undefined {
   if (!isObj(v)) {
-    bad('BAD_CONDITION', 'condition', 'give {type: "threshold" | "rate" | "missing" | "compound", …}');
+    bad('BAD_CONDITION', 'condition', 'give {type: "threshold" | "rate" | "missing" | "belowUsual" | "compound", …}');
     return undefined;
   }
   switch (v.type) {
@@ -171,9 +171,10 @@ function checkCondition(v: unknown, scope: RuleScope | undefined, look: RuleLook
       }
       return { type: 'missing', factor: v.factor };
     }
+    case 'belowUsual': return checkBelowUsual(v, bad);
     case 'compound': return checkCompound(v, bad);
     default:
-      bad('BAD_CONDITION', 'condition.type', `must be threshold, rate, missing or compound; got ${show(v.type)}`);
+      bad('BAD_CONDITION', 'condition.type', `must be threshold, rate, missing, belowUsual or compound; got ${show(v.type)}`);
       return undefined;
   }
 }
@@ -205,6 +206,37 @@ function checkThreshold(v: Record<string, unknown>, scope: RuleScope | undefined
   }
   if (!oneOf(OPS, op) || (!isNum(value) && !fromSensor)) return undefined;
   return { type: 'threshold', op, value: value as ThresholdValue, ...(clear !== undefined ? { clear } : {}), ...(forS !== undefined ? { forS } : {}) };
+}
+
+/** The usual level is learned over at least a minute: shorter, and it would follow the very drop it should reveal. */
+const MIN_LEARN_S = 60;
+
+function checkBelowUsual(v: Record<string, unknown>, bad: Bad): RuleCondition | undefined {
+  const percent = v.percent;
+  const okPercent = isNum(percent) && percent > 0 && percent < 100;
+  if (!okPercent) bad('BAD_PERCENT', 'condition.percent', `give the share of the sensor's usual level below which the alarm rises, a number of percent above 0 and below 100 (e.g. 50); got ${show(percent)}`);
+  let clearPercent: number | undefined;
+  if (v.clearPercent !== undefined) {
+    if (!isNum(v.clearPercent) || v.clearPercent > 100 || (okPercent && v.clearPercent < percent)) {
+      bad('BAD_CLEAR', 'condition.clearPercent', `give the share of usual at which the alarm clears, from percent (${okPercent ? percent : '…'}) to 100 (hysteresis); got ${show(v.clearPercent)}`);
+    } else clearPercent = v.clearPercent;
+  }
+  let forS: number | undefined;
+  if (v.forS !== undefined) {
+    if (!isNum(v.forS) || v.forS < 0 || v.forS > MAX_WINDOW_S) bad('BAD_WINDOW', 'condition.forS', `give how long the value must stay low, 0 to ${MAX_WINDOW_S} seconds; got ${show(v.forS)}`);
+    else forS = v.forS;
+  }
+  let learnS: number | undefined;
+  if (v.learnS !== undefined) {
+    if (!isNum(v.learnS) || v.learnS < MIN_LEARN_S || v.learnS > MAX_WINDOW_S) {
+      bad('BAD_WINDOW', 'condition.learnS', `give the time constant of the usual level, ${MIN_LEARN_S} to ${MAX_WINDOW_S} seconds (default 1800); got ${show(v.learnS)}`);
+    } else learnS = v.learnS;
+  }
+  if (!okPercent) return undefined;
+  return {
+    type: 'belowUsual', percent,
+    ...(clearPercent !== undefined ? { clearPercent } : {}), ...(forS !== undefined ? { forS } : {}), ...(learnS !== undefined ? { learnS } : {}),
+  };
 }
 
 function checkCompound(v: Record<string, unknown>, bad: Bad): RuleCondition | undefined {
