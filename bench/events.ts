@@ -3,8 +3,9 @@
  * builds a test city on a temp SQLite store, bulk-loads the stored events
  * straight into the events table (raw better-sqlite3 prepared inserts, one
  * transaction per 50k), then drives reports through the events SERVICE
- * (intake: validate → classify → route → persist → audit → bus → duplicate
- * check → auto-dispatch; no HTTP) and times a department's open queue (the
+ * (intake: validate → classify → route → auto-dispatch → group commit of
+ * event, timeline, audit entries and outbox → bus → duplicate check; each
+ * client waits for its own commit; no HTTP) and times a department's open queue (the
  * inbox call the route makes, first page of 50) and the statistics endpoint
  * (over HTTP, app.inject). Figures are compared with the issue's targets.
  * Last line: one JSON object with the figures.
@@ -29,6 +30,11 @@ const { values: a } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Print the SQL statements that took the most time during intake. */
     'sql-profile': { type: 'boolean', default: false },
+    /**
+     * Start from a copy of a store a previous run kept (--keep prints where), instead of loading the
+     * stored events again: lets before/after runs on a busy machine share one data set and skip minutes of loading.
+     */
+    template: { type: 'string' },
   },
 });
 const STORED = Number(a.stored);
@@ -82,6 +88,7 @@ function profileSql(sqlite: NonNullable<Awaited<ReturnType<typeof createCityOps>
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-bench-events-'));
+  if (a.template) fs.copyFileSync(a.template, path.join(dataDir, 'cityops.db'));
   const city = await createCityOps(loadConfig({}, { dataDir, logLevel: 'warn' }));
   const sqlite = city.kernel.database.sqlite;
   if (!sqlite) throw new Error('bench:events runs on SQLite');
@@ -100,7 +107,7 @@ async function main() {
       }
     });
     await city.services.auth.upsertOrgUnits(units, 'bench');
-    await city.services.auth.createUser({ username: 'bench_leader', password: 'bench-password-1', roles: ['leader'] }, 'bench');
+    if (!(await city.services.auth.findUser('bench_leader'))) await city.services.auth.createUser({ username: 'bench_leader', password: 'bench-password-1', roles: ['leader'] }, 'bench');
 
     // Bulk load, straight into the events table.
     const cats = taxonomy.categories.map((c) => ({ code: c.code, dept: c.department, limitMs: c.hours * H }));
@@ -137,10 +144,12 @@ async function main() {
           `cit_${i % 50_000}`, createdAt, closedAt ?? resultAt ?? createdAt);
       }
     });
-    for (let i = 0; i < STORED; i += BATCH) loadBatch(i, Math.min(STORED, i + BATCH));
+    const reused = Number((sqlite.prepare('select count(*) n from events_events').get() as { n: number }).n);
+    if (a.template) console.log(`reused ${reused} stored events from ${a.template}`);
+    else for (let i = 0; i < STORED; i += BATCH) loadBatch(i, Math.min(STORED, i + BATCH));
     sqlite.exec('analyze');
     const loadS = (performance.now() - t0) / 1000;
-    console.log(`loaded ${STORED} events in ${round(loadS, 1)} s (${Math.round(STORED / loadS)} rows/s)`);
+    if (!a.template) console.log(`loaded ${STORED} events in ${round(loadS, 1)} s (${Math.round(STORED / loadS)} rows/s)`);
 
     // Intake through the events service.
     const texts = fs.readFileSync(path.join(ROOT, 'src/modules/events/corpus/heldout.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
@@ -222,6 +231,7 @@ async function main() {
   } finally {
     await city.close();
     if (!a.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    else console.error(`kept ${path.join(dataDir, 'cityops.db')}`);
   }
 }
 

@@ -111,7 +111,9 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     expect((await act(who.dispatcher, ev, 'transfer', { department: 'XYZ', reason: 'x' })).body.error?.code).toBe('UNKNOWN_DEPARTMENT');
     ev = await ok(who.dispatcher, ev, 'transfer', { department: 'SWJ', reason: 'a burst water main, not a manhole' });
     expect(ev.leadDepartment).toBe('SWJ');
-    expect((await act(who.handler, ev, 'accept')).status).toBe(403);
+    // CGJ neither leads nor co-handles it any more: for its handler the event is out of view (404, not 403)
+    expect((await act(who.handler, ev, 'accept')).status).toBe(404);
+    expect((await call(who.handler, 'GET', `/api/v1/events/${ev.id}`)).status).toBe(404);
     expect((await act(who.citizen, ev, 'close')).status).toBe(403);
     expect((await act(who.dispatcher, ev, 'rate', { rating: 5 })).status).toBe(403);
     expect((await act(who.dispatcher, ev, 'close')).body.error?.code).toBe('INVALID_TRANSITION');

@@ -108,7 +108,8 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     const foreign = await city.services.auth.createUser({ username: `h_swj_${t.name}`, password: TEST_PASSWORD, displayName: 'SWJ handler', roles: ['handler'], department: 'SWJ' }, 'test');
     const fl = await city.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `h_swj_${t.name}`, password: TEST_PASSWORD } });
     const otherDept = { id: foreign.id, headers: { authorization: `Bearer ${(fl.json() as { token: string }).token}` } };
-    expect((await upload(otherDept, eventId, jpegWithExif(), 'image/jpeg')).status).toBe(403);
+    // another department's handler cannot see the event at all (404, not 403)
+    expect((await upload(otherDept, eventId, jpegWithExif(), 'image/jpeg')).status).toBe(404);
     expect(stranger.status).toBe(404);
     expect((await get(other, `/api/v1/events/${eventId}/photos`)).statusCode).toBe(404);
     const anyPhoto = ((await get(who.admin, `/api/v1/events/${eventId}/photos`)).json() as { items: Array<{ url: string }> }).items[0];

@@ -4,15 +4,16 @@ import { toIso } from '../../platform/clock.js';
 import { principalOf, type App } from '../../platform/http/app.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { TimeView } from './timelimits.logic.js';
-import type { EventService, ListQueue } from './service.js';
+import type { EventDetail, EventService, ListQueue } from './service.js';
 import { EVENT_ACTIONS, EVENT_CHANNELS, EVENT_STATES, type CityEvent, type TimelineEntry } from './types.js';
 
 const TAGS = ['events'];
 const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
 const onlyCitizen = (p: Principal) => !p.roles.some((r) => r !== 'citizen');
 
-function eventWire(e: CityEvent, t: TimeView) {
-  return {
+/** An event on the wire; a citizen's view leaves out how the machine decided (model version, confidence). */
+function eventWire(e: CityEvent, t: TimeView, citizen = false) {
+  const wire = {
     id: e.id, trackingCode: e.trackingCode, channel: e.channel, category: e.category, urgent: e.urgent, text: e.text,
     location: e.location, address: e.address, orgUnitId: e.orgUnitId, orgPath: e.orgPath, state: e.state, version: e.version,
     leadDepartment: e.leadDepartment, cohandlers: e.cohandlers, reporterId: e.reporterId,
@@ -21,6 +22,19 @@ function eventWire(e: CityEvent, t: TimeView) {
     time: { limitHours: e.limitMs / 3_600_000, deadlineAt: iso(t.deadlineAt), warnAt: iso(t.warnAt), status: t.status, paused: t.paused, elapsedMs: t.elapsedMs },
     rating: e.rating, ratingComment: e.ratingComment, reworkCount: e.reworkCount, classifierConfidence: e.classifierConfidence, classifierVersion: e.classifierVersion,
     verifiedAt: iso(e.verifiedAt), resultAt: iso(e.resultAt), closedAt: iso(e.closedAt), createdAt: iso(e.createdAt), updatedAt: iso(e.updatedAt),
+  };
+  if (!citizen) return wire;
+  const { classifierConfidence: _c, classifierVersion: _v, ...rest } = wire;
+  return rest;
+}
+
+/** Detail: the event, its timeline as the caller may see it, and (dispatchers, admins) the reporter's contact. */
+function detailWire(d: EventDetail, p: Principal) {
+  const citizen = onlyCitizen(p);
+  return {
+    ...eventWire(d.event, d.time, citizen),
+    ...(d.contact !== undefined ? { reporterContact: d.contact } : {}),
+    timeline: d.timeline.map((t) => timelineWire(t, citizen)),
   };
 }
 
@@ -51,8 +65,9 @@ export function registerEventRoutes(app: App, events: EventService): void {
       }),
     },
   }, async (req, reply) => {
-    const { event, created } = await events.intake(req.body, principalOf(req), req.headers['idempotency-key']);
-    return reply.status(created ? 201 : 200).send(eventWire(event, events.view(event, event.updatedAt)));
+    const p = principalOf(req);
+    const { event, created } = await events.intake(req.body, p, req.headers['idempotency-key']);
+    return reply.status(created ? 201 : 200).send(eventWire(event, events.view(event, event.updatedAt), onlyCitizen(p)));
   });
 
   app.get('/api/v1/events', {
@@ -60,7 +75,7 @@ export function registerEventRoutes(app: App, events: EventService): void {
     schema: {
       tags: TAGS,
       summary: 'List events: dispatcher queue, department inbox, grid tasks, overdue list, my reports',
-      description: 'Citizens see their own reports only; handlers their department\'s inbox (lead or open co-handling task); grid workers their grid. queue=dispatch: waiting for dispatch; inbox: dispatched/in progress (dispatchers add department=); grid; overdue: past the deadline; mine.',
+      description: 'Citizens see their own reports only; handlers their department\'s inbox (lead or open co-handling task); grid workers their org unit and everything under it. queue=dispatch: waiting for dispatch; inbox: dispatched/in progress (dispatchers add department=); grid; overdue: past the deadline; mine. "scope" says how the list was narrowed: all, department, org_unit, or own (the caller\'s reports) with the reason — NO_ORG_UNIT for a grid worker with no org unit assigned (ask an administrator to assign one), NO_DEPARTMENT for a handler without a department.',
       querystring: Type.Object({
         queue: Type.Optional(Type.Union(['dispatch', 'inbox', 'grid', 'overdue', 'mine'].map((q) => Type.Literal(q)))),
         state: Type.Optional(Type.Union(EVENT_STATES.map((s) => Type.Literal(s)))),
@@ -72,17 +87,22 @@ export function registerEventRoutes(app: App, events: EventService): void {
     },
   }, async (req) => {
     const q = req.query;
-    const { items, total, now } = await events.list({ queue: q.queue as ListQueue | undefined, state: q.state, category: q.category, department: q.department, limit: q.limit ?? 50, offset: q.offset ?? 0 }, principalOf(req));
-    return { items: items.map((e) => eventWire(e, events.view(e, now))), total, limit: q.limit ?? 50, offset: q.offset ?? 0 };
+    const p = principalOf(req);
+    const { items, total, now, scope } = await events.list({ queue: q.queue as ListQueue | undefined, state: q.state, category: q.category, department: q.department, limit: q.limit ?? 50, offset: q.offset ?? 0 }, p);
+    return { items: items.map((e) => eventWire(e, events.view(e, now), onlyCitizen(p))), total, limit: q.limit ?? 50, offset: q.offset ?? 0, scope };
   });
 
   app.get('/api/v1/events/:id', {
     config: { access: ['admin', 'dispatcher', 'handler', 'grid_worker', 'citizen', 'leader'] },
-    schema: { tags: TAGS, summary: 'One event with its timeline (citizens: their own events, public entries only)', params: Id },
+    schema: {
+      tags: TAGS,
+      summary: 'One event with its timeline, if the caller may see it',
+      description: 'Dispatchers, leaders and admins see every event; handlers those their department leads or co-handles; grid workers those in their org unit and below; everyone the reports they made (citizens: public timeline entries only). Any other event answers 404 EVENT_NOT_FOUND. Dispatchers and admins also get reporterContact (personal details sent with an Open311 request).',
+      params: Id,
+    },
   }, async (req) => {
     const p = principalOf(req);
-    const { event, time, timeline } = await events.get(req.params.id, p);
-    return { ...eventWire(event, time), timeline: timeline.map((t) => timelineWire(t, onlyCitizen(p))) };
+    return detailWire(await events.get(req.params.id, p), p);
   });
 
   app.post('/api/v1/events/:id/actions', {
@@ -90,7 +110,7 @@ export function registerEventRoutes(app: App, events: EventService): void {
     schema: {
       tags: TAGS,
       summary: 'Move an event through its lifecycle (dispatch, accept, return, transfer, report_result, rate, close, reopen …)',
-      description: 'expectedVersion is the version you read: if the event changed since, the answer is 409 VERSION_CONFLICT. A state that does not allow the action answers 409 INVALID_TRANSITION; a role that may not do it 403.',
+      description: 'expectedVersion is the version you read: if the event changed since, the answer is 409 VERSION_CONFLICT. A state that does not allow the action answers 409 INVALID_TRANSITION; a role that may not do it 403; an event outside the caller\'s view 404.',
       params: Id,
       body: Type.Object({
         action: Type.Union(EVENT_ACTIONS.map((a) => Type.Literal(a))),
@@ -106,8 +126,8 @@ export function registerEventRoutes(app: App, events: EventService): void {
   }, async (req) => {
     const p = principalOf(req);
     const e = await events.act(req.params.id, req.body, p);
-    const { event, time, timeline } = await events.get(e.id, p);
-    return { ...eventWire(event, time), timeline: timeline.map((t) => timelineWire(t, onlyCitizen(p))) };
+    // A return or transfer may take the event out of the actor's view: they still get the answer to their action.
+    return detailWire(await events.detailAfterAction(e, p), p);
   });
 
   app.post('/api/v1/events/sweep', {

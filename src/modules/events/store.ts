@@ -1,12 +1,14 @@
 /**
- * All SQL of city events: the events, their timeline, co-handlers and the
- * Idempotency-Key table. An update is guarded by the version it read
+ * All SQL of city events: the events, their timeline, co-handlers, the
+ * Idempotency-Key table, the reporters' private contact details and the
+ * outbox of domain events. An update is guarded by the version it read
  * (optimistic concurrency): a stale write changes nothing and answers 409.
+ * Intake writes many reports in one transaction (insertIntakes).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { bigintType, doubleType, type Database, type Migration } from '../../platform/db/index.js';
+import { sql, type Kysely } from 'kysely';
+import { bigintType, doubleType, type AnyDb, type Database, type Migration } from '../../platform/db/index.js';
 import { conflict } from '../../platform/errors.js';
-import type { CityEvent, Cohandler, EventChannel, EventState, TimelineEntry } from './types.js';
+import type { CityEvent, Cohandler, EventChannel, EventState, ReporterContact, TimelineEntry } from './types.js';
 
 type EventRow = {
   id: string; tracking_code: string; channel: string; category: string; urgent: number; text: string;
@@ -23,9 +25,20 @@ type TimelineRow = {
 }
 type CohandlerRow = { event_id: string; department: string; status: string; note: string | null }
 type IdemRow = { principal_id: string; idem_key: string; request_hash: string; event_id: string; created_at: number }
+type ContactRow = {
+  event_id: string; first_name: string | null; last_name: string | null; email: string | null; phone: string | null;
+  device_id: string | null; account_id: string | null; created_at: number;
+}
+type OutboxRow = { id: string; type: string; payload: string; created_at: number }
 
 // A type alias, not an interface: Kysely's withTables<T>() needs an index-compatible record.
-type Tables = { events_events: EventRow; events_timeline: TimelineRow; events_cohandlers: CohandlerRow; events_idempotency: IdemRow }
+type Tables = {
+  events_events: EventRow; events_timeline: TimelineRow; events_cohandlers: CohandlerRow; events_idempotency: IdemRow;
+  events_reporter_contacts: ContactRow; events_outbox: OutboxRow;
+}
+
+/** Rows per multi-row INSERT: 33 event columns × 200 stays below SQLite's bound-parameter limit. */
+const CHUNK = 200;
 
 export const migrations: Migration[] = [
   {
@@ -109,7 +122,47 @@ export const migrations: Migration[] = [
       await db.schema.createIndex('events_events_lead_created').on('events_events').columns(['lead_department', 'created_at']).execute();
     },
   },
+  {
+    // Personal details a report came with (Open311 first_name … account_id): kept apart from the event so
+    // no listing or public view can carry them by accident.
+    name: 'events_004_reporter_contacts',
+    async up(db, dialect) {
+      await db.schema.createTable('events_reporter_contacts')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('first_name', 'text').addColumn('last_name', 'text').addColumn('email', 'text').addColumn('phone', 'text')
+        .addColumn('device_id', 'text').addColumn('account_id', 'text')
+        .addColumn('created_at', bigintType(dialect), (c) => c.notNull())
+        .execute();
+    },
+  },
+  {
+    // Domain events written with the change they announce and published after its commit (at least once).
+    name: 'events_005_outbox',
+    async up(db, dialect) {
+      await db.schema.createTable('events_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', bigintType(dialect), (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
+
+/** A domain event waiting in the outbox; its id becomes the bus envelope id, so a re-publish is recognised. */
+export interface OutboxMessage { id: string; type: string; payload: unknown; createdAt: number }
+
+/** One report for a group commit: the event as stored, its first timeline entries, and what to publish. */
+export interface IntakeRecord {
+  event: CityEvent;
+  entries: TimelineEntry[];
+  messages: OutboxMessage[];
+  contact?: ReporterContact;
+  idem?: { principalId: string; key: string; hash: string };
+}
+
+/** created: stored now; replay: the Idempotency-Key was already used (by a committed report, or earlier in the batch). */
+export type IntakeOutcome = { created: true } | { created: false; eventId: string; requestHash: string };
 
 export interface EventFilter {
   state?: EventState[];
@@ -161,10 +214,17 @@ const timelineRow = (t: TimelineEntry): TimelineRow => ({
   actor_id: t.actorId, actor_name: t.actorName, note: t.note, public: t.public ? 1 : 0,
 });
 
+const outboxRow = (m: OutboxMessage): OutboxRow => ({ id: m.id, type: m.type, payload: JSON.stringify(m.payload), created_at: m.createdAt });
+
+const contactRow = (e: CityEvent, c: ReporterContact): ContactRow => ({
+  event_id: e.id, first_name: c.firstName, last_name: c.lastName, email: c.email, phone: c.phone, device_id: c.deviceId,
+  account_id: c.accountId, created_at: e.createdAt,
+});
+
 export function createEventStore(database: Database) {
   const db = database.db.withTables<Tables>() as unknown as Kysely<Tables>;
 
-  async function writeCohandlers(trx: Transaction<Tables>, e: CityEvent) {
+  async function writeCohandlers(trx: Kysely<Tables>, e: CityEvent) {
     await trx.deleteFrom('events_cohandlers').where('event_id', '=', e.id).execute();
     if (e.cohandlers.length) {
       await trx.insertInto('events_cohandlers').values(e.cohandlers.map((c) => ({ event_id: e.id, department: c.department, status: c.status, note: c.note }))).execute();
@@ -178,19 +238,80 @@ export function createEventStore(database: Database) {
   }
 
   return {
-    /** Insert a new event, its first timeline entries and (optionally) its Idempotency-Key in one transaction. */
-    async insert(e: CityEvent, entries: TimelineEntry[], idem?: { principalId: string; key: string; hash: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('events_events').values(toRow(e)).execute();
-        await writeCohandlers(trx, e);
-        if (entries.length) await trx.insertInto('events_timeline').values(entries.map(timelineRow)).execute();
-        if (idem) await trx.insertInto('events_idempotency').values({ principal_id: idem.principalId, idem_key: idem.key, request_hash: idem.hash, event_id: e.id, created_at: e.createdAt }).execute();
+    /**
+     * Store a batch of new reports on the caller's open transaction (group commit). Idempotency-Keys go
+     * first (ON CONFLICT DO NOTHING: on PostgreSQL a concurrent transaction with the same key is waited
+     * for), so a key already used answers with its event and that report is not stored again.
+     */
+    async insertIntakes(on: AnyDb, batch: IntakeRecord[]): Promise<IntakeOutcome[]> {
+      const trx = on.withTables<Tables>() as unknown as Kysely<Tables>;
+      const out: IntakeOutcome[] = batch.map(() => ({ created: true }));
+      const firstOfKey = new Map<string, number>();
+      const claims: Array<{ i: number; row: IdemRow }> = [];
+      batch.forEach((r, i) => {
+        if (!r.idem) return;
+        const k = JSON.stringify([r.idem.principalId, r.idem.key]);
+        const first = firstOfKey.get(k);
+        if (first !== undefined) out[i] = { created: false, eventId: batch[first]!.event.id, requestHash: batch[first]!.idem!.hash };
+        else {
+          firstOfKey.set(k, i);
+          claims.push({ i, row: { principal_id: r.idem.principalId, idem_key: r.idem.key, request_hash: r.idem.hash, event_id: r.event.id, created_at: r.event.createdAt } });
+        }
       });
+      for (let c = 0; c < claims.length; c += CHUNK) {
+        const part = claims.slice(c, c + CHUNK);
+        const won = await trx.insertInto('events_idempotency').values(part.map((x) => x.row))
+          .onConflict((oc) => oc.columns(['principal_id', 'idem_key']).doNothing()).returning(['event_id']).execute();
+        const wonIds = new Set(won.map((w) => w.event_id));
+        for (const x of part) {
+          if (wonIds.has(x.row.event_id)) continue;
+          const prior = await trx.selectFrom('events_idempotency').select(['event_id', 'request_hash'])
+            .where('principal_id', '=', x.row.principal_id).where('idem_key', '=', x.row.idem_key).executeTakeFirstOrThrow();
+          out[x.i] = { created: false, eventId: prior.event_id, requestHash: prior.request_hash };
+        }
+      }
+      // A later report of the batch that reused the key of a report that lost to a committed one follows that one.
+      batch.forEach((r, i) => {
+        const o = out[i]!;
+        if (!r.idem || o.created) return;
+        const first = firstOfKey.get(JSON.stringify([r.idem.principalId, r.idem.key]))!;
+        const f = out[first]!;
+        if (first !== i && !f.created) out[i] = f;
+      });
+      const stored = batch.filter((_, i) => out[i]!.created);
+      const insertAll = async <T extends keyof Tables>(table: T, rows: Array<Tables[T]>) => {
+        for (let c = 0; c < rows.length; c += CHUNK) {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely cannot narrow a generic table's insert type
+          await trx.insertInto(table).values(rows.slice(c, c + CHUNK) as any).execute();
+        }
+      };
+      await insertAll('events_events', stored.map((r) => toRow(r.event)));
+      await insertAll('events_timeline', stored.flatMap((r) => r.entries.map(timelineRow)));
+      await insertAll('events_reporter_contacts', stored.flatMap((r) => (r.contact ? [contactRow(r.event, r.contact)] : [])));
+      await insertAll('events_outbox', stored.flatMap((r) => r.messages.map(outboxRow)));
+      return out;
+    },
+
+    /** Forget published outbox messages (on the caller's transaction, if given). */
+    async clearOutbox(ids: string[], on?: AnyDb): Promise<void> {
+      const q = on ? (on.withTables<Tables>() as unknown as Kysely<Tables>) : db;
+      for (let c = 0; c < ids.length; c += 500) await q.deleteFrom('events_outbox').where('id', 'in', ids.slice(c, c + 500)).execute();
+    },
+
+    /** Messages left in the outbox since before `before` (a crash or a bus outage between commit and publish). */
+    async unpublished(before: number, limit: number): Promise<OutboxMessage[]> {
+      const rows = await db.selectFrom('events_outbox').selectAll().where('created_at', '<', before).orderBy('id').limit(limit).execute();
+      return rows.map((r) => ({ id: r.id, type: r.type, payload: JSON.parse(r.payload) as unknown, createdAt: r.created_at }));
+    },
+
+    async contact(eventId: string): Promise<ReporterContact | null> {
+      const r = await db.selectFrom('events_reporter_contacts').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+      return r ? { firstName: r.first_name, lastName: r.last_name, email: r.email, phone: r.phone, deviceId: r.device_id, accountId: r.account_id } : null;
     },
 
     /** Write the new state only if nobody changed the event since `expectedVersion` was read. */
-    async update(e: CityEvent, expectedVersion: number, entries: TimelineEntry[]): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+    async update(e: CityEvent, expectedVersion: number, entries: TimelineEntry[], on?: AnyDb, messages: OutboxMessage[] = []): Promise<void> {
+      const body = async (trx: Kysely<Tables>) => {
         const { id, ...rest } = toRow(e);
         const res = await trx.updateTable('events_events').set(rest).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) {
@@ -198,7 +319,11 @@ export function createEventStore(database: Database) {
         }
         await writeCohandlers(trx, e);
         if (entries.length) await trx.insertInto('events_timeline').values(entries.map(timelineRow)).execute();
-      });
+        if (messages.length) await trx.insertInto('events_outbox').values(messages.map(outboxRow)).execute();
+      };
+      // On the caller's transaction (with its audit entries), or in one of its own.
+      if (on) await body(on.withTables<Tables>() as unknown as Kysely<Tables>);
+      else await db.transaction().execute(body);
     },
 
     async get(id: string): Promise<CityEvent | null> {

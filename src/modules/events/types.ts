@@ -68,6 +68,16 @@ export interface CityEvent extends LifecycleEvent {
   createdAt: number;
 }
 
+/** Personal details a reporter gave (Open311 POST): stored privately, shown to dispatchers and admins only. */
+export interface ReporterContact {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  deviceId: string | null;
+  accountId: string | null;
+}
+
 export interface TimelineEntry {
   id: string;
   eventId: string;

@@ -174,6 +174,36 @@ describe.each(dialects)('audit log on $name', ({ skip, open }) => {
       expect(await s.audit.verify()).toMatchObject({ ok: true, entries: 3 });
     });
 
+    it('appendAtomically keeps a caller\'s rows and their entries together or neither, beside plain appends', async () => {
+      const a = await build(open(), 'sha256');
+      await sql`CREATE TABLE t_rows (id text PRIMARY KEY)`.execute(a.database.db);
+      await fill(a, 2);
+      // PostgreSQL: a second pool, as another process. SQLite: one connection, as CityOps runs it — a second
+      // connection in the SAME process would block the event loop in its busy wait while the first holds the lock.
+      const b = a.database.dialect === 'postgres' ? await a.reopen() : a;
+      const atomic = (s: Store, i: number) => s.audit.appendAtomically(async (trx) => {
+        await sql`INSERT INTO t_rows (id) VALUES (${`r${i}`})`.execute(trx);
+        return { result: i, entries: [{ actor: 'system:t', action: 'row.add', targetType: 'row', targetId: `r${i}` }, { actor: ada, action: 'row.check', targetType: 'row', targetId: `r${i}` }] };
+      });
+      const [together] = await Promise.all([
+        Promise.all(Array.from({ length: 20 }, (_, i) => atomic(i % 2 ? a : b, i))),
+        Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).audit.append({ actor: 'system:p', action: 'x', targetType: 't', targetId: String(i) }))),
+      ]);
+      expect(together.map((r) => r.result)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      for (const r of together) expect(r.entries[1]!.seq).toBe(r.entries[0]!.seq + 1);
+      await expect(a.audit.appendAtomically(async (trx) => {
+        await sql`INSERT INTO t_rows (id) VALUES ('lost1')`.execute(trx);
+        throw new Error('caller failed');
+      })).rejects.toThrow('caller failed');
+      await expect(a.audit.appendAtomically(async (trx) => {
+        await sql`INSERT INTO t_rows (id) VALUES ('lost2')`.execute(trx);
+        return { result: 0, entries: [{ actor: '', action: 'x', targetType: 't' }] };
+      })).rejects.toMatchObject({ code: 'AUDIT_INPUT_INVALID' });
+      const rows = await sql<{ n: number }>`SELECT count(*) AS n FROM t_rows`.execute(a.database.db);
+      expect(Number(rows.rows[0]!.n)).toBe(20);
+      expect(await b.audit.verify()).toMatchObject({ ok: true, entries: 2 + 40 + 20 });
+    });
+
     it('names an edited entry', async () => {
       const s = await build(open(), 'sm3');
       await fill(s, 40);

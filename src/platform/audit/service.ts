@@ -2,7 +2,9 @@
  * The audit log's use cases. Appends are serialised through one queue per
  * process and written in group commits (everything queued while the previous
  * write was in flight goes in the next transaction); the store's head lock
- * serialises processes. verify() walks the table in batches.
+ * serialises processes. appendAtomically() instead joins a caller's write:
+ * its rows and their entries commit in one transaction (same head lock).
+ * verify() walks the table in batches.
  */
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/roles.js';
@@ -108,30 +110,50 @@ function createAuditLog(deps: AuditServiceDeps): AuditLog & { flush(): Promise<v
     return writing;
   };
 
+  function pendingOf(input: AuditInput): PendingRecord {
+    const actor = typeof input.actor === 'string' ? { id: input.actor, name: input.actor } : { id: input.actor.id, name: input.actor.name };
+    if (!actor.id || !input.action || !input.targetType) {
+      throw badRequest('AUDIT_INPUT_INVALID', 'An audit entry needs an actor, an action and a target type');
+    }
+    let details: string | null;
+    try {
+      details = input.details === undefined ? null : canonicalJson(input.details);
+    } catch (err) {
+      throw badRequest('AUDIT_DETAILS_INVALID', `Audit details cannot be stored: ${(err as Error).message}`);
+    }
+    return {
+      at: clock.now(),
+      actorId: actor.id,
+      actorName: actor.name,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId ?? null,
+      details,
+    };
+  }
+
   return {
     append(input: AuditInput): Promise<AuditEntry> {
-      const actor = typeof input.actor === 'string' ? { id: input.actor, name: input.actor } : { id: input.actor.id, name: input.actor.name };
-      if (!actor.id || !input.action || !input.targetType) {
-        return Promise.reject(badRequest('AUDIT_INPUT_INVALID', 'An audit entry needs an actor, an action and a target type'));
-      }
-      let details: string | null;
+      let record: PendingRecord;
       try {
-        details = input.details === undefined ? null : canonicalJson(input.details);
+        record = pendingOf(input);
       } catch (err) {
-        return Promise.reject(badRequest('AUDIT_DETAILS_INVALID', `Audit details cannot be stored: ${(err as Error).message}`));
+        return Promise.reject(err);
       }
-      const record: PendingRecord = {
-        at: clock.now(),
-        actorId: actor.id,
-        actorName: actor.name,
-        action: input.action,
-        targetType: input.targetType,
-        targetId: input.targetId ?? null,
-        details,
-      };
       const done = new Promise<AuditEntry>((resolve, reject) => queue.push({ record, resolve, reject }));
       void kick();
       return done;
+    },
+
+    async appendAtomically(write) {
+      let pending: PendingRecord[] = [];
+      const { result, records } = await store.appendWithin(async (trx) => {
+        const out = await write(trx);
+        // Bad input throws here, inside the transaction: the caller's rows roll back with it.
+        pending = out.entries.map(pendingOf);
+        return out.result;
+      }, (head) => chainOnto(head, pending, algorithm));
+      return { result, entries: records.map(toEntry) };
     },
 
     async list(filter: AuditFilter) {

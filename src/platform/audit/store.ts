@@ -6,7 +6,7 @@
  * UPDATE and DELETE on audit_log; verify() still catches whoever drops them.
  */
 import { sql, type Kysely } from 'kysely';
-import { bigintType, type Database, type Migration } from '../db/index.js';
+import { bigintType, type AnyDb, type Database, type Migration } from '../db/index.js';
 import { GENESIS_HASH, type ChainHead, type ChainRecord } from './chain.logic.js';
 
 type AuditLogRow = {
@@ -42,6 +42,12 @@ export interface AuditFilter {
 export interface AuditStore {
   /** Lock the head, let `build` chain new records onto it, store them and move the head, atomically. */
   appendBatch(build: (head: ChainHead) => ChainRecord[]): Promise<ChainRecord[]>;
+  /**
+   * One write transaction for a caller's rows and their audit entries: run `write` (the caller's
+   * statements, on the transaction it is given), then lock the head, chain what `build` makes onto it
+   * and store it. Both commit together or roll back together.
+   */
+  appendWithin<T>(write: (trx: AnyDb) => Promise<T>, build: (head: ChainHead, result: T) => ChainRecord[]): Promise<{ result: T; records: ChainRecord[] }>;
   /** Up to `limit` stored rows with seq > afterSeq (and ≤ upTo), in seq order. */
   readBatch(afterSeq: number, limit: number, upTo?: number): Promise<ChainRecord[]>;
   readHead(): Promise<ChainHead | null>;
@@ -121,6 +127,9 @@ const toRow = (r: ChainRecord): AuditLogRow => ({
   hash: r.hash,
 });
 
+/** Rows per multi-row INSERT: 11 columns each stays far below SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
 const COLUMNS = ['seq', 'at', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'details', 'algorithm', 'prev_hash', 'hash'] as const;
 
 export function createAuditStore(database: Database): AuditStore {
@@ -151,6 +160,45 @@ export function createAuditStore(database: Database): AuditStore {
         if (row) await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
         else await trx.insertInto('audit_head').values({ id: 1, seq: last.seq, hash: last.hash }).execute();
         return records;
+      });
+    },
+
+    async appendWithin(write, build) {
+      // The caller's rows go in first: the head stays locked only for the few statements after them.
+      const finish = async (trx: Kysely<AuditTables>, head: ChainHead, headRowExists: boolean, result: Awaited<ReturnType<typeof write>>) => {
+        const records = build(head, result);
+        if (!records.length) return records;
+        for (let i = 0; i < records.length; i += INSERT_CHUNK) await trx.insertInto('audit_log').values(records.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+        const last = records.at(-1)!;
+        if (headRowExists) await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+        else await trx.insertInto('audit_head').values({ id: 1, seq: last.seq, hash: last.hash }).execute();
+        return records;
+      };
+      if (database.dialect === 'sqlite') {
+        // Kysely's own transactions BEGIN DEFERRED; IMMEDIATE takes the write lock up front, so another
+        // process on the same file waits (busy_timeout) rather than failing half-way or forking the chain.
+        // Holding the one connection also keeps this process's raw appends out until the commit.
+        return db.connection().execute(async (conn) => {
+          await sql`BEGIN IMMEDIATE`.execute(conn);
+          try {
+            const result = await write(conn as unknown as AnyDb);
+            const row = await conn.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+            const head = row ? { seq: Number(row.seq), hash: row.hash } : await lastEntry(conn);
+            const records = await finish(conn, head, !!row, result);
+            await sql`COMMIT`.execute(conn);
+            return { result, records };
+          } catch (err) {
+            await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+            throw err;
+          }
+        });
+      }
+      return db.transaction().execute(async (trx) => {
+        const result = await write(trx as unknown as AnyDb);
+        const locked = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`.execute(trx);
+        const row = locked.rows[0];
+        const head = row ? { seq: Number(row.seq), hash: row.hash } : await lastEntry(trx);
+        return { result, records: await finish(trx, head, !!row, result) };
       });
     },
 

@@ -7,7 +7,7 @@
  */
 import { badRequest } from '../../../platform/errors.js';
 import type { Taxonomy, TaxonomyCategory } from '../timelimits.logic.js';
-import type { CityEvent, EventState } from '../types.js';
+import type { CityEvent, EventState, ReporterContact } from '../types.js';
 import type { IntakeInput } from '../intake.logic.js';
 
 const DAY = 86_400_000;
@@ -73,6 +73,30 @@ export function intakeOf(p: Record<string, unknown>, tax: Taxonomy): { code: str
   // Open311 makes description optional; an event needs text, so the service's name stands in.
   const text = description ?? (cat ? `${cat.zh} (${cat.en})` : code);
   return { code, intake: { text, category: code, channel: 'api', location, address } };
+}
+
+const MAX_CONTACT_FIELD = 200;
+const CONTACT_FIELDS = [
+  ['first_name', 'firstName'], ['last_name', 'lastName'], ['email', 'email'], ['phone', 'phone'], ['device_id', 'deviceId'], ['account_id', 'accountId'],
+] as const;
+
+/**
+ * A POST's personal fields (first_name, last_name, email, phone, device_id,
+ * account_id), to be stored privately with the event; undefined when none
+ * was sent. 400 naming the field that is too long or not an e-mail address.
+ */
+export function contactOf(p: Record<string, unknown>): ReporterContact | undefined {
+  const c: ReporterContact = { firstName: null, lastName: null, email: null, phone: null, deviceId: null, accountId: null };
+  let any = false;
+  for (const [param, key] of CONTACT_FIELDS) {
+    const v = str(p[param]);
+    if (v === undefined) continue;
+    if ([...v].length > MAX_CONTACT_FIELD) throw badRequest('BAD_CONTACT', `${param} is longer than ${MAX_CONTACT_FIELD} characters`);
+    c[key] = v;
+    any = true;
+  }
+  if (c.email !== null && !/^[^\s@]+@[^\s@]+$/.test(c.email)) throw badRequest('BAD_EMAIL', 'email must be an e-mail address such as name@example.org');
+  return any ? c : undefined;
 }
 
 export interface RequestQuery {

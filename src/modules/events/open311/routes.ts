@@ -17,7 +17,7 @@ import type { EventService } from '../service.js';
 import type { Taxonomy } from '../timelimits.logic.js';
 import type { CityEvent } from '../types.js';
 import { splitFormat, toXml, type Open311Format } from './format.logic.js';
-import { MAX_RESULTS, intakeOf, requestOf, requestQueryOf, serviceOf, servicesOf, type Locale } from './open311.logic.js';
+import { MAX_RESULTS, contactOf, intakeOf, requestOf, requestQueryOf, serviceOf, servicesOf, type Locale } from './open311.logic.js';
 
 export interface Open311Deps {
   events: EventService;
@@ -131,7 +131,7 @@ export function registerOpen311Routes(app: App, deps: Open311Deps) {
         config: { access: 'public' },
         schema: {
           tags: TAGS, summary: `Open311: create a service request with an api_key (${fmt})`,
-          description: 'Form-encoded (or JSON): api_key, service_code, and lat+long or address_string or address_id; optional description (≤ 4000), media_url, device_id, account_id and contact fields (not stored, never shown). Answers [{service_request_id, service_notice, account_id}]; service_request_id is the event\'s tracking code.',
+          description: 'Form-encoded (or JSON): api_key, service_code, and lat+long or address_string or address_id; optional description (≤ 4000), media_url, and the personal fields first_name, last_name, email, phone, device_id, account_id (≤ 200 characters each; stored privately with the event for dispatchers and admins, never in any GET here). Answers [{service_request_id, service_notice, account_id}]; service_request_id is the event\'s tracking code.',
           querystring: Query,
         },
       }, async (req, reply) => {
@@ -140,7 +140,8 @@ export function registerOpen311Routes(app: App, deps: Open311Deps) {
         const { code, intake } = intakeOf(params, taxonomy);
         const cat = taxonomy.categories.find((c) => c.code === code);
         if (!cat) throw notFound('SERVICE_NOT_FOUND', `Unknown service_code ${code}; see ${BASE}/services.json`);
-        const { event } = await events.intake(intake, principal);
+        // Personal fields are kept apart from the event: only dispatchers and admins ever see them.
+        const { event } = await events.intake(intake, principal, undefined, { contact: contactOf(params) });
         const accountId = typeof params.account_id === 'string' && params.account_id !== '' ? params.account_id : null;
         const notice = `Tracking code ${event.trackingCode}; time limit ${event.limitMs / 3_600_000} hours`;
         return send(reply, fmt, 200, 'service_requests', [{ service_request_id: event.trackingCode, service_notice: notice, account_id: accountId }]);

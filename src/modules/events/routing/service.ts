@@ -52,7 +52,21 @@ export interface RoutingDeps {
 /** The model file adopted models go to, in the data directory. */
 export const learnedModelFile = (dataDir: string) => path.join(dataDir, 'classifier', 'model.json');
 
+/** How long intake reuses the rules it read: a change made by another process shows within this. */
+const RULES_TTL_MS = 5_000;
+
 export function createRoutingService(d: RoutingDeps) {
+  // Every intake routes, rules change rarely: one read serves a few seconds; a change here drops it at once.
+  let cached: { at: number; rules: Promise<StoredRule[]> } | null = null;
+  const currentRules = () => {
+    const now = d.clock.now();
+    if (!cached || now - cached.at >= RULES_TTL_MS || now < cached.at) {
+      const rules = d.store.rules();
+      cached = { at: now, rules };
+      rules.catch(() => { if (cached?.rules === rules) cached = null; });
+    }
+    return cached.rules;
+  };
   let current: (Classifier & { readonly version?: string }) | undefined = d.classifier;
   const live: LiveClassifier | undefined = current && {
     get version() { return current?.version ?? 'unversioned'; },
@@ -86,19 +100,21 @@ export function createRoutingService(d: RoutingDeps) {
         department: r.department, createdAt: d.clock.now(), createdBy: actorId,
       };
       await d.store.insertRule(rule);
+      cached = null;
       await d.audit.append({ actor, action: 'routing.rule_added', targetType: 'routing_rule', targetId: rule.id, details: { ...rule } });
       return rule;
     },
 
     async deleteRule(id: string, actor: Actor): Promise<void> {
       if (!(await d.store.deleteRule(id))) throw notFound('RULE_NOT_FOUND', `No routing rule ${id}`);
+      cached = null;
       await d.audit.append({ actor, action: 'routing.rule_deleted', targetType: 'routing_rule', targetId: id, details: {} });
     },
 
     /** The lead department for a category at a place. */
     async route(category: string, orgPath: string | null): Promise<RouteDecision> {
       const cat = d.taxonomy.categories.find((c) => c.code === category);
-      return route(await d.store.rules(), { category, orgPath, taxonomyDepartment: cat?.department ?? null });
+      return route(await currentRules(), { category, orgPath, taxonomyDepartment: cat?.department ?? null });
     },
 
     async recordLabel(l: Omit<ClassifierLabel, 'id' | 'at'>): Promise<void> {
