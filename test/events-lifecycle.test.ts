@@ -84,6 +84,9 @@ describe.each([{ name: 'sqlite', postgres: false }, { name: 'postgres', postgres
     expect(tracked.status).toBe(200);
     expect(JSON.stringify(tracked.body)).not.toContain(who.citizen.id);
     expect(tracked.body.timeline.map((e) => e.toState)).toEqual(['received', 'dispatched', 'in_progress', 'result_reported', 'rated', 'closed']);
+    // The dispatcher's routing note is staff shorthand; the handler's result is for the citizen.
+    expect(JSON.stringify(tracked.body)).not.toContain('call the contractor');
+    expect(tracked.body.timeline.find((e) => e.toState === 'result_reported')?.note).toBe('已更换新井盖');
     expect((await call(undefined, 'GET', '/api/v1/track/NOSUCHCODE')).status).toBe(404);
   });
 

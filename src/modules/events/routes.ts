@@ -39,8 +39,12 @@ function detailWire(d: EventDetail, p: Principal) {
 }
 
 /** The public keep only what happened and when, not who inside the city did it. */
+/** Actions whose notes are staff shorthand (routing decisions), shown to the public without the note. */
+const STAFF_NOTES: ReadonlySet<string> = new Set(['dispatch']);
+
 function timelineWire(t: TimelineEntry, publicView: boolean) {
-  const base = { at: toIso(t.at), action: t.action, fromState: t.fromState, toState: t.toState, note: t.note };
+  const note = publicView && STAFF_NOTES.has(t.action) ? null : t.note;
+  const base = { at: toIso(t.at), action: t.action, fromState: t.fromState, toState: t.toState, note };
   return publicView ? base : { ...base, id: t.id, actorId: t.actorId, actorName: t.actorName, public: t.public };
 }
 
