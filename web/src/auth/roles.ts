@@ -25,6 +25,27 @@ export function canUse(user: SessionUser | null, screen: Screen): boolean {
   return !!user && user.roles.some((r) => SCREENS[screen].includes(r));
 }
 
+/**
+ * What the server lets each role read (a copy of the routes' access lists), so a
+ * screen does not ask for what would be refused and shows "not available" instead.
+ */
+const READS = {
+  /** GET /api/v1/events (lists and queues). */
+  events: ['admin', 'dispatcher', 'handler', 'grid_worker', 'citizen', 'leader'],
+  /** GET /api/v1/events/stats. */
+  eventStats: ['admin', 'dispatcher', 'handler', 'leader', 'auditor'],
+  /** GET /api/v1/alarms, /alarms/summary, /alarms/live. */
+  alarms: ['admin', 'dispatcher', 'handler', 'leader', 'auditor'],
+  /** GET /api/v1/risk/map and /risk/history. */
+  risk: ['admin', 'dispatcher', 'handler', 'leader', 'auditor', 'grid_worker'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Readable = keyof typeof READS;
+
+export function mayRead(user: SessionUser | null, what: Readable): boolean {
+  return !!user && user.roles.some((r) => (READS[what] as readonly Role[]).includes(r));
+}
+
 export function hasRole(user: SessionUser | null, ...roles: Role[]): boolean {
   return !!user && user.roles.some((r) => roles.includes(r));
 }

@@ -30,7 +30,8 @@ export default function LoginPage() {
     <div className="login-page">
       <Card style={{ width: 380, maxWidth: '100%' }}>
         <Typography.Title level={2}>{t('login.title')}</Typography.Title>
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        {/* A missing field gets the focus, so a screen reader reads its message (antd links it by aria-describedby). */}
+        <Form layout="vertical" onFinish={submit} requiredMark={false} scrollToFirstError={{ focus: true }}>
           <Form.Item label={t('login.username')} name="username" rules={[{ required: true, message: t('login.required', { field: t('login.username') }) }]}>
             <Input autoComplete="username" data-testid="login-username" />
           </Form.Item>
