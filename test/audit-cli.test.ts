@@ -1,7 +1,9 @@
 /**
  * `cityops audit verify` as a person runs it: the real CLI in a child process
  * against a SQLite store written by the audit log, before and after someone
- * tampers with the table.
+ * tampers with the table. The CLI boots the whole city, whose modules may add
+ * entries of their own at first start (e.g. risk.rule.seed), so the expected
+ * counts and head come from the table as the CLI left it, never a constant.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +35,17 @@ async function verifyCli(): Promise<{ code: number; out: string }> {
   }
 }
 
+/** The rows as the CLI left them: every entry's seq, action and hash, in order. */
+async function stored(): Promise<{ seq: number; action: string; hash: string }[]> {
+  const database = await openDatabase({ sqlitePath });
+  try {
+    const { rows } = await sql<{ seq: number; action: string; hash: string }>`SELECT seq, action, hash FROM audit_log ORDER BY seq`.execute(database.db);
+    return rows.map((r) => ({ seq: Number(r.seq), action: r.action, hash: r.hash }));
+  } finally {
+    await database.close();
+  }
+}
+
 async function tamper(statement: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<unknown>) {
   const database = await openDatabase({ sqlitePath });
   try {
@@ -60,7 +73,12 @@ describe('cityops audit verify', () => {
   it('exits 0 and says "intact" for an untouched log', async () => {
     const r = await verifyCli();
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/^audit log intact: 25 entries, head [0-9a-f]{64}$/m);
+    const rows = await stored();
+    // Our 25 entries come first, untouched; anything after them was appended by the city's own start.
+    expect(rows.slice(0, 25).map((e) => [e.seq, e.action])).toEqual(Array.from({ length: 25 }, (_, i) => [i + 1, 'sensor.update']));
+    expect(rows.map((e) => e.seq)).toEqual(rows.map((_, i) => i + 1));
+    expect(r.out).toMatch(/^audit log intact: \d+ entries, head [0-9a-f]{64}$/m);
+    expect(r.out).toContain(`audit log intact: ${rows.length} entries, head ${rows.at(-1)!.hash}`);
   });
 
   it('exits 1 and lists each problem after the table was tampered with', async () => {
@@ -72,7 +90,9 @@ describe('cityops audit verify', () => {
     });
     const r = await verifyCli();
     expect(r.code, r.out).toBe(1);
-    expect(r.out).toContain('AUDIT LOG TAMPERED: 2 problem(s) in 24 entries');
+    const rows = await stored();
+    expect(rows.map((e) => e.seq)).not.toContain(20);
+    expect(r.out).toContain(`AUDIT LOG TAMPERED: 2 problem(s) in ${rows.length} entries`);
     expect(r.out).toMatch(/^ {2}seq 12: edited — entry 12 was edited: stored hash [0-9a-f]{64}, recomputed [0-9a-f]{64}$/m);
     expect(r.out).toMatch(/^ {2}seq 20: deleted — entry 20 was deleted: the chain jumps from entry 19 to entry 21/m);
   });

@@ -86,7 +86,7 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
     async stop() {
       if (timer) clearInterval(timer);
       await events.close();
-      routing.stop();
+      await routing.stop();
     },
   };
   return { module: withWebhooks(module, k), events, routing };

@@ -1,11 +1,36 @@
-/** HTTP for routing rules (admins write, dispatchers read) and the learning loop's retraining. */
+/**
+ * HTTP for routing rules (admins write, dispatchers read) and the learning
+ * loop's retraining: POST starts a job in a worker thread and answers 202 at
+ * once; GET shows the latest job and, when done, its report or error.
+ */
 import { Type } from 'typebox';
 import { toIso } from '../../../platform/clock.js';
 import { principalOf, type App } from '../../../platform/http/app.js';
-import type { RoutingService } from './service.js';
+import { notFound } from '../../../platform/errors.js';
+import type { RetrainJob, RoutingService } from './service.js';
 import type { StoredRule } from './store.js';
 
 const TAGS = ['events'];
+const Score = Type.Object({ version: Type.String(), accuracy: Type.Number({ description: 'Top-1 accuracy on the held-out split' }) });
+const RetrainJobWire = Type.Object({
+  id: Type.String(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  startedAt: Type.String({ format: 'date-time' }),
+  startedBy: Type.String({ description: 'User id, or system:routing for the nightly run' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  report: Type.Union([Type.Object({
+    adopted: Type.Boolean({ description: 'The candidate scored no worse than the current model and now serves' }),
+    written: Type.Boolean({ description: 'The adopted model was written to the data dir (served after a restart too)' }),
+    labels: Type.Integer({ description: 'Dispatcher corrections trained on' }),
+    examples: Type.Integer({ description: 'Training examples in all' }),
+    version: Type.String({ description: 'Model version serving now' }),
+    candidate: Score,
+    current: Type.Union([Score, Type.Null()]),
+  }), Type.Null()], { description: 'When succeeded' }),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], { description: 'When failed' }),
+});
+const jobWire = (j: RetrainJob) => ({ ...j, startedAt: toIso(j.startedAt), finishedAt: j.finishedAt === null ? null : toIso(j.finishedAt) });
+
 const wire = (r: StoredRule) => ({ id: r.id, priority: r.priority, category: r.category, orgUnitId: r.orgUnitId, department: r.department, createdAt: toIso(r.createdAt), createdBy: r.createdBy });
 
 export function registerRoutingRoutes(app: App, routing: RoutingService): void {
@@ -42,6 +67,26 @@ export function registerRoutingRoutes(app: App, routing: RoutingService): void {
 
   app.post('/api/v1/routing/retrain', {
     config: { access: ['admin'] },
-    schema: { tags: TAGS, summary: 'Retrain the classifier now with the dispatchers\' corrections; adopted only if no worse on the held-out split', body: Type.Optional(Type.Object({})) },
-  }, async () => routing.retrainNow());
+    schema: {
+      tags: TAGS,
+      summary: 'Start retraining the classifier with the dispatchers\' corrections; adopted only if no worse on the held-out split',
+      description: 'Answers 202 at once with the job; training runs in a worker thread (tens of seconds on the full corpus) while the server keeps serving. Poll GET /api/v1/routing/retrain for the outcome. One retraining at a time: while one runs, this answers 202 with that running job (same id) instead of starting another.',
+      body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 202: RetrainJobWire },
+    },
+  }, async (req, reply) => reply.status(202).send(jobWire(await routing.startRetrain(principalOf(req)))));
+
+  app.get('/api/v1/routing/retrain', {
+    config: { access: ['admin', 'dispatcher'] },
+    schema: {
+      tags: TAGS,
+      summary: 'The latest classifier retraining: running, or succeeded with its report, or failed with its error',
+      description: 'Kept by this server process since it started (the nightly run included). Errors: RETRAIN_NOT_FOUND when none ran yet.',
+      response: { 200: RetrainJobWire },
+    },
+  }, async () => {
+    const job = routing.retrainJob();
+    if (!job) throw notFound('RETRAIN_NOT_FOUND', 'No classifier retraining has run since the server started; start one with POST /api/v1/routing/retrain');
+    return jobWire(job);
+  });
 }
