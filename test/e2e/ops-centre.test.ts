@@ -1,12 +1,14 @@
 /**
  * Browser test of the operations centre (/ops) in the demo city: a dispatcher
- * signs in, the map draws the roads and the sensors, sensor values change live,
+ * signs in, the map draws the roads and the sensors (minor streets once zoomed
+ * in), sensor values change live,
  * clicking a sensor opens its details with a history chart, and switching the
  * language changes the panel. Drives Debian's Chromium with playwright-core.
  * SCREENSHOTS=1 also writes docs/screenshots/ops-centre-zh.png and -en.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FeatureCollection, Point } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
@@ -25,8 +27,9 @@ function mapFigures(page: Page) {
     if (!map || !map.loaded()) return null;
     const el = map.getContainer();
     return {
-      roads: map.querySourceFeatures('roads').length,
-      sensorsOnScreen: map.queryRenderedFeatures({ layers: ['sensors', 'sensor-clusters'] }).length,
+      roads: Number(el.dataset.roads ?? 0),
+      roadsDrawn: map.querySourceFeatures('roads').length,
+      sensorsOnScreen: map.queryRenderedFeatures({ layers: ['sensors'] }).length,
       sensors: Number(el.dataset.sensors ?? 0),
       readings: Number(el.dataset.readings ?? 0),
       newestTs: Number(el.dataset.newestTs ?? 0),
@@ -67,6 +70,8 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
 
     // roads and sensors drawn
     await expect.poll(async () => (await mapFigures(page))?.roads ?? 0, { timeout: 30_000 }).toBeGreaterThan(1000);
+    // the whole-city view draws the main roads; the minor streets wait for the zoom where they show
+    await expect.poll(async () => (await mapFigures(page))?.roadsDrawn ?? 0, { timeout: 30_000 }).toBeGreaterThan(50);
     await expect.poll(async () => (await mapFigures(page))?.sensors ?? 0, { timeout: 30_000 }).toBeGreaterThan(1500);
     await expect.poll(async () => (await mapFigures(page))?.sensorsOnScreen ?? 0, { timeout: 15_000 }).toBeGreaterThan(10);
     expect(await page.getByTestId('ops-panel').textContent()).toContain('运行态势');
@@ -82,9 +87,8 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
     // zoom in on a sensor and click it: its details open with a chart
     const target = await page.evaluate(() => {
       const map = (window as unknown as { __opsMap: import('maplibre-gl').Map }).__opsMap;
-      const f = map.querySourceFeatures('sensors', { filter: ['!', ['has', 'point_count']] })[0]
-        ?? map.queryRenderedFeatures({ layers: ['sensor-clusters'] })[0];
-      const c = (f!.geometry as GeoJSON.Point).coordinates as [number, number];
+      const f = map.queryRenderedFeatures({ layers: ['sensors'] })[0] ?? map.querySourceFeatures('sensors')[0];
+      const c = (f!.geometry as Point).coordinates as [number, number];
       map.jumpTo({ center: c, zoom: 17 });
       return c;
     });
@@ -92,10 +96,15 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
       const map = (window as unknown as { __opsMap: import('maplibre-gl').Map }).__opsMap;
       await new Promise<void>((resolve) => (map.loaded() && !map.isMoving() ? resolve() : map.once('idle', () => resolve())));
       const hit = map.queryRenderedFeatures({ layers: ['sensors'] })[0];
-      const at = map.project(hit ? ((hit.geometry as GeoJSON.Point).coordinates as [number, number]) : c);
+      const at = map.project(hit ? ((hit.geometry as Point).coordinates as [number, number]) : c);
       const box = map.getCanvas().getBoundingClientRect();
       return { x: box.left + at.x, y: box.top + at.y };
     }, target);
+    // the minor streets were handed to the map once its first picture was in
+    expect(await page.evaluate(async () => {
+      const map = (window as unknown as { __opsMap: import('maplibre-gl').Map }).__opsMap;
+      return ((await (map.getSource('roads-minor') as import('maplibre-gl').GeoJSONSource).getData()) as FeatureCollection).features.length;
+    })).toBeGreaterThan(100);
     await page.mouse.click(point.x, point.y);
     await expect.poll(() => page.getByTestId('sensor-details').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid="sensor-chart"] canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);

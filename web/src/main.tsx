@@ -23,6 +23,11 @@ function Themed({ children }: { children: ReactNode }) {
   );
 }
 
+// The operations centre is the heaviest screen (map library, its workers, the road network): on a direct visit to
+// /ops its chunk starts loading now, alongside the session check, instead of after it (App.tsx's lazy import then
+// finds it loaded). A failure here is left to that import to report.
+if (location.pathname.startsWith('/ops')) import('./pages/ops/OpsCentre.js').catch(() => undefined);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>

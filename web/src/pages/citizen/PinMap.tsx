@@ -3,7 +3,7 @@
  * server). MapLibre lives in this lazily loaded chunk, so the portal itself
  * stays light until someone asks for the map.
  */
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from '../../lib/maplibre.js';
 import type { Feature } from 'geojson';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre looks for its worker beside its own file, which the bundle does not keep: hand it the emitted worker

@@ -27,7 +27,7 @@ export function EventDetails({ id, catalogue }: { id: string; catalogue: Catalog
         <Descriptions.Item label={t('ops.event.channel')}>{t(`channel.${ev.channel as 'app'}`)}</Descriptions.Item>
         <Descriptions.Item label={t('ops.event.text')}><span className="ops-pre">{ev.text}</span></Descriptions.Item>
         {ev.address && <Descriptions.Item label={t('ops.event.address')}>{ev.address}</Descriptions.Item>}
-        <Descriptions.Item label={t('ops.event.department')}>{ev.leadDepartment ?? '–'}</Descriptions.Item>
+        <Descriptions.Item label={t('ops.event.department')}>{catalogue.departmentName(ev.leadDepartment)}</Descriptions.Item>
         <Descriptions.Item label={t('ops.event.deadline')}>
           {ev.time.deadlineAt ? dateTime(ev.time.deadlineAt) : '–'}
           {ev.time.status === 'breached' && <Tag color="red" style={{ marginLeft: 8 }}>{t('ops.legend.overdue')}</Tag>}

@@ -35,7 +35,7 @@ export function SensorDetails({ id, feed, alarms, catalogue, onSelect }: { id: s
         <Descriptions.Item label={t('ops.sensor.class')}>{catalogue.className(sensor.class)} · {sensor.metric}</Descriptions.Item>
         <Descriptions.Item label={t('ops.sensor.latest')}><LiveValue feed={feed} sensor={sensor} /></Descriptions.Item>
         <Descriptions.Item label={t('ops.sensor.range')}>{number(sensor.min)} – {number(sensor.max)} {sensor.unit}</Descriptions.Item>
-        <Descriptions.Item label={t('ops.sensor.department')}>{sensor.department ?? '–'}</Descriptions.Item>
+        <Descriptions.Item label={t('ops.sensor.department')}>{catalogue.departmentName(sensor.department)}</Descriptions.Item>
         <Descriptions.Item label={t('ops.sensor.state')}>{sensor.state}</Descriptions.Item>
         <Descriptions.Item label={t('ops.sensor.id')}><code>{sensor.id}</code></Descriptions.Item>
       </Descriptions>

@@ -5,7 +5,9 @@
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import { useEffect, useMemo, useRef } from 'react';
-import { api } from '../../../api/client.js';
+import { api, ApiError } from '../../../api/client.js';
+import { useAuth } from '../../../auth/AuthContext.js';
+import { mayRead } from '../../../auth/roles.js';
 import { openStream } from '../live/eventSource.js';
 import { setSource } from '../map/useSourceData.js';
 import type { AlarmWire, Paged } from '../types.js';
@@ -23,14 +25,19 @@ export interface AlarmLayer {
 }
 
 export function useAlarms(map: MlMap | null): AlarmLayer {
+  const allowed = mayRead(useAuth().user, 'alarms');
   const { data, missing, error, reload } = usePoll(
-    (signal) => api<Paged<AlarmWire>>('/api/v1/alarms', { query: { state: 'active_unack,active_ack,cleared_unack', collapse: false, limit: 500 }, signal }),
-    30_000, [],
+    async (signal) => {
+      // A role the server would refuse does not ask: usePoll takes the 403 as "not available".
+      if (!allowed) throw new ApiError(403, 'FORBIDDEN', 'alarms are not open to this role');
+      return api<Paged<AlarmWire>>('/api/v1/alarms', { query: { state: 'active_unack,active_ack,cleared_unack', collapse: false, limit: 500 }, signal });
+    },
+    30_000, [allowed],
   );
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
-    if (missing) return;
+    if (missing || !allowed) return;
     const soon = () => {
       if (pending.current) return;
       pending.current = setTimeout(() => {
@@ -44,7 +51,7 @@ export function useAlarms(map: MlMap | null): AlarmLayer {
       if (pending.current) clearTimeout(pending.current);
       pending.current = null;
     };
-  }, [missing, reload]);
+  }, [missing, allowed, reload]);
 
   const alarms = useMemo(() => data?.items ?? [], [data]);
   const bySensor = useMemo(() => {

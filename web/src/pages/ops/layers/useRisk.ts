@@ -4,7 +4,9 @@
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import { useEffect, useMemo } from 'react';
-import { api } from '../../../api/client.js';
+import { api, ApiError } from '../../../api/client.js';
+import { useAuth } from '../../../auth/AuthContext.js';
+import { mayRead } from '../../../auth/roles.js';
 import { setSource } from '../map/useSourceData.js';
 import type { AreaRisk, OrgUnit } from '../types.js';
 import { usePoll } from '../usePoll.js';
@@ -18,9 +20,14 @@ export interface RiskLayer {
 }
 
 export function useRisk(map: MlMap | null, units: Map<string, OrgUnit>, level: RiskLevel, at: string | null): RiskLayer {
+  const allowed = mayRead(useAuth().user, 'risk');
   const { data, missing } = usePoll(
-    (signal) => api<{ at: string; areas: AreaRisk[] }>('/api/v1/risk/map', { query: { level, at: at ?? undefined }, signal }),
-    at === null ? 15_000 : 0, [level, at],
+    async (signal) => {
+      // A role the server would refuse does not ask: usePoll takes the 403 as "not available".
+      if (!allowed) throw new ApiError(403, 'FORBIDDEN', 'risk is not open to this role');
+      return api<{ at: string; areas: AreaRisk[] }>('/api/v1/risk/map', { query: { level, at: at ?? undefined }, signal });
+    },
+    at === null ? 15_000 : 0, [level, at, allowed],
   );
   const areas = useMemo(() => new Map((data?.areas ?? []).map((a) => [a.orgUnitId, a])), [data]);
 

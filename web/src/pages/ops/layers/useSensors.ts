@@ -1,18 +1,20 @@
 /**
- * The sensor layer: every sensor's latest value (GET /api/v1/latest), then the
- * live stream (SSE /api/v1/live) folded into a SensorFeed and pushed to the map
- * at most FLUSH_MS apart, so 2,000+ sensors reporting every second cost a few
- * small redraws a second. Figures for the panel and tests go on the map element
- * as data attributes, without re-rendering React on every batch.
+ * The sensor layer: every sensor's latest value (GET /api/v1/latest) drawn once,
+ * then the live stream (SSE /api/v1/live) folded into a SensorFeed; once every
+ * FLUSH_MS the sensors whose state changed (stale, alarm, back to ok) are
+ * restyled through feature-state — no re-tiling, no redraw when nothing changed.
+ * Figures for the panel and tests go on the map element as data attributes,
+ * without re-rendering React on every batch.
  */
-import type { Map as MlMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import { openStream } from '../live/eventSource.js';
 import { SensorFeed, type LiveRow } from '../live/sensorFeed.js';
-import { setSource } from '../map/useSourceData.js';
 import { takeLatest } from './prefetch.js';
 
-const FLUSH_MS = 400;
+const FLUSH_MS = 1000;
+/** Dispatched on the map's element at the first picture with roads and sensors (useRoads then adds the minor streets). */
+export const DRAWN_EVENT = 'ops-drawn';
 
 export interface SensorLive {
   feed: SensorFeed;
@@ -20,6 +22,20 @@ export interface SensorLive {
   connected: boolean;
   loaded: boolean;
   error: string | null;
+}
+
+/** Mark "ops-sensors-drawn" (the benchmark's first-load figure) at the first frame with the main roads and the sensors in. */
+function markWhenDrawn(map: MlMap): void {
+  const el = map.getContainer();
+  const check = () => {
+    if (!el.dataset.roads || !map.isSourceLoaded('roads') || !map.isSourceLoaded('sensors')) return;
+    map.off('render', check);
+    performance.mark('ops-sensors-drawn');
+    el.dataset.drawn = '1';
+    el.dispatchEvent(new Event(DRAWN_EVENT));
+  };
+  map.on('render', check);
+  map.triggerRepaint();
 }
 
 export function useSensors(map: MlMap | null, alarmedSensors: ReadonlyMap<string, string>): SensorLive {
@@ -36,40 +52,27 @@ export function useSensors(map: MlMap | null, alarmedSensors: ReadonlyMap<string
     if (!map) return;
     let live = true;
     let close: (() => void) | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
     const el = map.getContainer();
-    let drawnOnce = false;
-    let drawn = false;
-    const flush = () => {
-      // Hold live updates until the first picture is on screen: a source that changes every FLUSH_MS on a slow
-      // machine would otherwise keep re-tiling and never show its first state.
-      if (drawnOnce && !drawn) return;
-      const fc = feed.collect(Date.now());
-      if (!fc) return;
-      setSource(map, 'sensors', fc);
+    const figures = () => {
       el.dataset.sensors = String(feed.size);
       el.dataset.readings = String(feed.readings);
       el.dataset.newestTs = String(feed.newestTs);
-      if (!drawnOnce && fc.features.length) {
-        drawnOnce = true;
-        performance.mark('ops-sensors-data');
-        // "Map loaded and sensors drawn" (the benchmark's first-load mark): the first frame with the roads and the
-        // sensors' tiles in. Not "idle": with the live updates the sensor source is seldom idle for long.
-        const check = () => {
-          if (!el.dataset.roads || !map.isSourceLoaded('roads') || !map.isSourceLoaded('sensors')) return;
-          map.off('render', check);
-          drawn = true;
-          performance.mark('ops-sensors-drawn');
-        };
-        map.on('render', check);
-      }
     };
-    const timer = setInterval(flush, FLUSH_MS);
+    const flush = () => {
+      figures();
+      for (const [id, s] of feed.stateChanges(Date.now())) map.setFeatureState({ source: 'sensors', id }, { s });
+    };
     takeLatest()
       .then((r) => {
         if (!live) return;
         feed.load(r.items);
-        flush();
+        (map.getSource('sensors') as GeoJSONSource | undefined)?.setData(feed.features(Date.now()));
+        performance.mark('ops-sensors-data');
+        figures();
+        markWhenDrawn(map);
         setLoaded(true);
+        timer = setInterval(flush, FLUSH_MS);
         const onRows = (data: string) => feed.apply(JSON.parse(data) as LiveRow[]);
         close = openStream('/api/v1/live', { snapshot: onRows, reading: onRows }, setConnected);
       })

@@ -1,8 +1,9 @@
 /**
- * The sensors' latest values kept in memory and turned into the map's GeoJSON.
- * Stream rows ([id, tsMs, value]) only mark sensors dirty; `collect()` builds a
- * new FeatureCollection when something changed, so the screen redraws the map at
- * its own pace (a few times a second) however fast readings arrive.
+ * The sensors' latest values kept in memory, and what the map must show of them.
+ * Stream rows ([id, tsMs, value]) only update the values here; the map draws each
+ * sensor once (features()) and afterwards hears only the sensors whose state —
+ * ok, stale or alarm, the only live thing it draws — changed (stateChanges()), so
+ * 2,000+ readings a second cost no redraw unless a sensor's look changes.
  */
 import type { LatestItem } from '../types.js';
 
@@ -12,18 +13,22 @@ export type SensorState = 'ok' | 'stale' | 'alarm';
 
 interface SensorPoint {
   id: string;
+  /** The map feature's id: the sensor's place in the feed, fixed once loaded. */
+  fid: number;
   cls: string;
   lon: number;
   lat: number;
   ts: number | null;
   value: number | null;
+  /** The state the map shows now. */
+  shown: SensorState;
 }
 
 export interface SensorFeature {
   type: 'Feature';
   id: number;
   geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: { id: string; c: string; v: number | null; t: number | null; s: SensorState };
+  properties: { id: string; c: string; s: SensorState };
 }
 
 /** A sensor is drawn faded when it has said nothing for this long. */
@@ -31,7 +36,6 @@ export const STALE_MS = 5 * 60_000;
 
 export class SensorFeed {
   private readonly points = new Map<string, SensorPoint>();
-  private dirty = false;
   private alarmed: ReadonlyMap<string, string> = new Map();
   /** Readings applied since the start, and stream batches received. */
   readings = 0;
@@ -41,10 +45,14 @@ export class SensorFeed {
   load(items: LatestItem[]): void {
     for (const it of items) {
       const ts = it.ts === null ? null : Date.parse(it.ts);
-      this.points.set(it.sensor, { id: it.sensor, cls: it.class, lon: it.lon, lat: it.lat, ts, value: it.value });
+      const known = this.points.get(it.sensor);
+      if (known) {
+        if (ts !== null && (known.ts === null || ts > known.ts)) Object.assign(known, { ts, value: it.value });
+      } else {
+        this.points.set(it.sensor, { id: it.sensor, fid: this.points.size, cls: it.class, lon: it.lon, lat: it.lat, ts, value: it.value, shown: 'ok' });
+      }
       if (ts !== null && ts > this.newestTs) this.newestTs = ts;
     }
-    this.dirty = true;
   }
 
   /** Apply one stream batch; rows of sensors not loaded yet are ignored (the next snapshot brings them). */
@@ -59,12 +67,10 @@ export class SensorFeed {
       this.readings++;
       if (ts > this.newestTs) this.newestTs = ts;
     }
-    if (rows.length) this.dirty = true;
   }
 
   setAlarmed(bySensor: ReadonlyMap<string, string>): void {
     this.alarmed = bySensor;
-    this.dirty = true;
   }
 
   get size(): number {
@@ -75,16 +81,30 @@ export class SensorFeed {
     return this.points.get(id);
   }
 
-  /** The features when something changed since the last call, else null. */
-  collect(now: number): { type: 'FeatureCollection'; features: SensorFeature[] } | null {
-    if (!this.dirty) return null;
-    this.dirty = false;
+  private stateOf(p: SensorPoint, now: number): SensorState {
+    return this.alarmed.has(p.id) ? 'alarm' : p.ts === null || now - p.ts > STALE_MS ? 'stale' : 'ok';
+  }
+
+  /** Every sensor as a map feature in its current state (the map's first picture, or after sensors were added). */
+  features(now: number): { type: 'FeatureCollection'; features: SensorFeature[] } {
     const features: SensorFeature[] = [];
-    let i = 0;
     for (const p of this.points.values()) {
-      const s: SensorState = this.alarmed.has(p.id) ? 'alarm' : p.ts === null || now - p.ts > STALE_MS ? 'stale' : 'ok';
-      features.push({ type: 'Feature', id: i++, geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, c: p.cls, v: p.value, t: p.ts, s } });
+      p.shown = this.stateOf(p, now);
+      features.push({ type: 'Feature', id: p.fid, geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, c: p.cls, s: p.shown } });
     }
     return { type: 'FeatureCollection', features };
+  }
+
+  /** The sensors whose state differs from what the map shows, as [feature id, new state]; they count as shown after. */
+  stateChanges(now: number): Array<[number, SensorState]> {
+    const out: Array<[number, SensorState]> = [];
+    for (const p of this.points.values()) {
+      const s = this.stateOf(p, now);
+      if (s !== p.shown) {
+        p.shown = s;
+        out.push([p.fid, s]);
+      }
+    }
+    return out;
   }
 }

@@ -1,22 +1,23 @@
 /**
  * The full-screen MapLibre map: created once with the style of style.ts, handed
- * to the layer hooks when its style has loaded, and turning clicks on features
- * into selections (cluster clicks zoom in). The map instance is also put on
+ * to the layer hooks as soon as its style is in (the sources exist; data set then
+ * is tiled as the workers come up, rather than after the map's "load"), and
+ * turning clicks on features into selections. The map instance is also put on
  * window.__opsMap so browser tests and the benchmark can find features on screen.
  */
-import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, Map as MlMap, MapGeoJSONFeature } from 'maplibre-gl';
+import type { Map as MlMap, MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef } from 'react';
+import * as maplibregl from '../../../lib/maplibre.js';
 import type { Selection } from '../types.js';
 import { baseStyle } from './style.js';
 
-maplibregl.setWorkerUrl(workerUrl);
-// Roads and sensors are tiled in parallel rather than one after the other.
+// Roads and sensors are tiled in parallel rather than one after the other; the workers start (download and compile
+// their script) as soon as this chunk runs, while React is still rendering, not when the map is created.
 maplibregl.setWorkerCount(2);
+maplibregl.prewarm();
 
-const CLICKABLE = ['alarms', 'sensors', 'sensor-clusters', 'events', 'risk-fill'];
+const CLICKABLE = ['alarms', 'sensors', 'events', 'risk-fill'];
 
 function selectionOf(f: MapGeoJSONFeature): Selection | null {
   const p = f.properties as Record<string, unknown>;
@@ -38,30 +39,29 @@ export function OpsMap({ onReady, onSelect, label }: { onReady: (map: MlMap) => 
     performance.mark('ops-map-create');
     const map = new maplibregl.Map({
       container: el.current!, style: baseStyle(), center: [1.55, 42.53], zoom: 11, attributionControl: false,
-      // The map is redrawn only when data changes; keep the GPU work small on a busy wall screen.
-      fadeDuration: 0, maxPitch: 0, dragRotate: false,
+      // A wall screen of one city: no fading symbols, no world copies, no tilting; a small tile cache (GeoJSON sources
+      // re-tile cheaply) keeps memory flat on a screen left open for days.
+      fadeDuration: 0, maxPitch: 0, dragRotate: false, renderWorldCopies: false, maxTileCacheSize: 200,
     });
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
     (window as unknown as { __opsMap?: MlMap }).__opsMap = map;
-    map.on('load', () => {
-      performance.mark('ops-map-load');
+    let handed = false;
+    const ready = () => {
+      if (handed) return;
+      handed = true;
+      performance.mark('ops-map-style');
       readyRef.current(map);
-    });
+    };
+    map.once('style.load', ready);
+    if (map.isStyleLoaded()) ready();
+    map.on('load', () => performance.mark('ops-map-load'));
     map.on('click', (e) => {
       const layers = CLICKABLE.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
-      const hits = map.queryRenderedFeatures(e.point, { layers });
-      const cluster = hits.find((h) => h.layer.id === 'sensor-clusters');
-      for (const h of hits) {
+      for (const h of map.queryRenderedFeatures(e.point, { layers })) {
         const s = selectionOf(h);
         if (s) return selectRef.current(s);
-      }
-      if (cluster) {
-        const src = map.getSource('sensors') as GeoJSONSource;
-        void src.getClusterExpansionZoom(Number(cluster.properties.cluster_id)).then((zoom) => {
-          map.easeTo({ center: (cluster.geometry as GeoJSON.Point).coordinates as [number, number], zoom: zoom + 0.5 });
-        });
       }
     });
     for (const id of CLICKABLE) {

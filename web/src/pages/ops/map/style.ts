@@ -2,7 +2,12 @@
  * The map's style: no tile server, no glyphs — a plain background and GeoJSON
  * sources the screen fills from the API (roads from the imported OpenStreetMap
  * data, org-unit boundaries, risk, events, sensors, alarms). Layer order, bottom
- * to top: background, risk fill, roads, boundaries, events, sensors, alarms.
+ * to top: background, risk fill, minor roads, main roads, boundaries, events, sensors, alarms.
+ * Speed (bench:web): the minor streets are a source of their own drawn from
+ * zoom MINOR_ROADS_ZOOM, so the whole-city view tiles only the main roads; the
+ * 2,000+ sensors are plain circles (no clustering, which re-indexed on every
+ * update) whose live state (ok / stale / alarm) is feature-state, so a change
+ * restyles one sensor instead of re-tiling them all.
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 
@@ -20,6 +25,15 @@ export const EVENT_STATE_COLOURS: Record<string, string> = { received: '#fa8c16'
 const matchColour = (prop: string, table: Record<string, string>, fallback: string): ExpressionSpecification =>
   ['match', ['get', prop], ...Object.entries(table).flat(), fallback] as unknown as ExpressionSpecification;
 const classColour = matchColour('c', CLASS_COLOURS, '#8c8c8c');
+/** The sensor's live state: feature-state once it has changed on screen, else the state it was drawn with. */
+const sensorState: ExpressionSpecification = ['coalesce', ['feature-state', 's'], ['get', 's']];
+
+/** Road classes drawn at every zoom; the others (streets, service roads…) only from MINOR_ROADS_ZOOM. */
+export const MAJOR_ROADS = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link', 'tertiary', 'tertiary_link'];
+export const MINOR_ROADS_ZOOM = 12.5;
+const roadColour: ExpressionSpecification = ['match', ['get', 'h'],
+  ['motorway', 'motorway_link'], '#e892a2', ['trunk', 'trunk_link'], '#f9b29c', ['primary', 'primary_link'], '#fcd6a4',
+  ['secondary', 'secondary_link'], '#f7fabf', ['tertiary', 'tertiary_link'], '#ffffff', '#ffffff'];
 const roadWidth = (minor: number, major: number): ExpressionSpecification => [
   'interpolate', ['linear'], ['zoom'],
   10, ['match', ['get', 'h'], ['motorway', 'trunk', 'primary'], major * 0.6, ['secondary', 'tertiary'], major * 0.4, minor * 0.3],
@@ -32,13 +46,12 @@ export function baseStyle(): StyleSpecification {
     sources: {
       // Tiled up to z14 and over-zoomed beyond: plenty for lines, far less tiling work.
       roads: { type: 'geojson', data: empty, maxzoom: 14, tolerance: 0.5, buffer: 32 },
+      'roads-minor': { type: 'geojson', data: empty, maxzoom: 14, tolerance: 0.5, buffer: 32 },
       org: { type: 'geojson', data: empty },
       risk: { type: 'geojson', data: empty, promoteId: 'id' },
       events: { type: 'geojson', data: empty },
-      sensors: {
-        type: 'geojson', data: empty, cluster: true, clusterMaxZoom: 12, clusterRadius: 36,
-        clusterProperties: { alarms: ['+', ['case', ['==', ['get', 's'], 'alarm'], 1, 0]] },
-      },
+      // Feature ids are the sensors' indexes in the feed (stable for the screen's life), the handle for feature-state.
+      sensors: { type: 'geojson', data: empty, buffer: 8 },
       alarms: { type: 'geojson', data: empty },
     },
     layers: [
@@ -51,23 +64,22 @@ export function baseStyle(): StyleSpecification {
         },
       },
       {
+        id: 'roads-minor-outline', type: 'line', source: 'roads-minor', minzoom: MINOR_ROADS_ZOOM,
+        filter: ['match', ['get', 'h'], ['residential', 'service', 'unclassified', 'living_street', 'road'], true, false],
+        paint: { 'line-color': '#d9d0c1', 'line-width': ['interpolate', ['linear'], ['zoom'], 13, 1.9, 16, 2.6] },
+      },
+      {
+        id: 'roads-minor', type: 'line', source: 'roads-minor', minzoom: MINOR_ROADS_ZOOM, layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': roadColour, 'line-width': roadWidth(1, 1.2) },
+      },
+      {
         id: 'roads-casing', type: 'line', source: 'roads', layout: { 'line-cap': 'round', 'line-join': 'round' },
         filter: ['match', ['get', 'h'], ['motorway', 'trunk', 'primary', 'secondary'], true, false],
         paint: { 'line-color': '#bfae8f', 'line-width': roadWidth(1, 1.6), 'line-gap-width': 0 },
       },
       {
         id: 'roads', type: 'line', source: 'roads', layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: {
-          'line-color': ['match', ['get', 'h'],
-            ['motorway', 'motorway_link'], '#e892a2', ['trunk', 'trunk_link'], '#f9b29c', ['primary', 'primary_link'], '#fcd6a4',
-            ['secondary', 'secondary_link'], '#f7fabf', ['tertiary', 'tertiary_link'], '#ffffff', '#ffffff'],
-          'line-width': roadWidth(1, 1.2),
-        },
-      },
-      {
-        id: 'roads-minor-outline', type: 'line', source: 'roads', minzoom: 12,
-        filter: ['match', ['get', 'h'], ['residential', 'service', 'unclassified', 'living_street', 'road'], true, false],
-        paint: { 'line-color': '#d9d0c1', 'line-width': 0.5 },
+        paint: { 'line-color': roadColour, 'line-width': roadWidth(1, 1.2) },
       },
       {
         id: 'org-lines', type: 'line', source: 'org',
@@ -88,23 +100,13 @@ export function baseStyle(): StyleSpecification {
         },
       },
       {
-        id: 'sensor-clusters', type: 'circle', source: 'sensors', filter: ['has', 'point_count'],
+        id: 'sensors', type: 'circle', source: 'sensors',
         paint: {
-          'circle-color': ['case', ['>', ['get', 'alarms'], 0], '#ff7875', '#69b1ff'],
-          'circle-opacity': 0.8,
-          'circle-radius': ['step', ['get', 'point_count'], 9, 20, 13, 100, 18, 400, 24],
-          'circle-stroke-color': '#ffffff',
-          'circle-stroke-width': 1.5,
-        },
-      },
-      {
-        id: 'sensors', type: 'circle', source: 'sensors', filter: ['!', ['has', 'point_count']],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3.5, 16, 7],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 13, 4, 16, 7],
           'circle-color': classColour,
-          'circle-opacity': ['case', ['==', ['get', 's'], 'stale'], 0.35, 0.95],
-          'circle-stroke-color': ['case', ['==', ['get', 's'], 'alarm'], '#f5222d', '#ffffff'],
-          'circle-stroke-width': ['case', ['==', ['get', 's'], 'alarm'], 3, 1],
+          'circle-opacity': ['case', ['==', sensorState, 'stale'], 0.35, 0.95],
+          'circle-stroke-color': ['case', ['==', sensorState, 'alarm'], '#f5222d', '#ffffff'],
+          'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 11, ['case', ['==', sensorState, 'alarm'], 2.5, 0.5], 14, ['case', ['==', sensorState, 'alarm'], 3, 1]],
         },
       },
       {
@@ -123,7 +125,7 @@ export function baseStyle(): StyleSpecification {
 
 /** Map layer ids of each switchable layer group. */
 export const LAYER_GROUPS = {
-  sensors: ['sensor-clusters', 'sensors'],
+  sensors: ['sensors'],
   alarms: ['alarms'],
   events: ['events'],
   risk: ['risk-fill'],

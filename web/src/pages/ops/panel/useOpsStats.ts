@@ -6,6 +6,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../../api/client.js';
+import { useAuth } from '../../../auth/AuthContext.js';
+import { mayRead } from '../../../auth/roles.js';
 import type { AlarmSummary, EventStats, Paged } from '../types.js';
 import { usePoll } from '../usePoll.js';
 
@@ -35,18 +37,21 @@ function startOfToday(): string {
 }
 
 export function useOpsStats(): OpsStats {
+  const { user } = useAuth();
+  // Figures the server would refuse this role are not asked for; they show as "–" (alarms: "not available").
+  const may = { stats: mayRead(user, 'eventStats'), events: mayRead(user, 'events'), alarms: mayRead(user, 'alarms') };
   const { data, error } = usePoll(async (signal) => {
     const [today, overdue, alarms] = await Promise.all([
-      api<EventStats>('/api/v1/events/stats', { query: { from: startOfToday() }, signal }),
-      api<Paged<unknown>>('/api/v1/events', { query: { queue: 'overdue', limit: 1 }, signal }).then((p) => p.total),
+      may.stats ? api<EventStats>('/api/v1/events/stats', { query: { from: startOfToday() }, signal }) : null,
+      may.events ? api<Paged<unknown>>('/api/v1/events', { query: { queue: 'overdue', limit: 1 }, signal }).then((p) => p.total) : null,
       // The alarm service may be absent on a server without the risk module: show the rest anyway.
-      api<AlarmSummary>('/api/v1/alarms/summary', { signal }).catch((err: unknown) => {
+      !may.alarms ? null : api<AlarmSummary>('/api/v1/alarms/summary', { signal }).catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 404) return null;
         throw err;
       }),
     ]);
     return { today, overdue, alarms };
-  }, STATS_EVERY_MS, []);
+  }, STATS_EVERY_MS, [may.stats, may.events, may.alarms]);
   return { today: data?.today ?? null, overdue: data?.overdue ?? null, alarms: data?.alarms ?? null, alarmsMissing: !!data && data.alarms === null, error };
 }
 
