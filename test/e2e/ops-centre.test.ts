@@ -4,7 +4,7 @@
  * in), sensor values change live,
  * clicking a sensor opens its details with a history chart, and switching the
  * language changes the panel. Drives Debian's Chromium with playwright-core.
- * SCREENSHOTS=1 also writes docs/screenshots/ops-centre-zh.png and -en.png.
+ * SCREENSHOTS=1 also writes docs/screenshots/ops-centre-zh.png, -details-zh.png and -en.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,6 +76,14 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
     await expect.poll(async () => (await mapFigures(page))?.sensorsOnScreen ?? 0, { timeout: 15_000 }).toBeGreaterThan(10);
     expect(await page.getByTestId('ops-panel').textContent()).toContain('运行态势');
     expect(await page.locator('.ops-attribution').textContent()).toContain('OpenStreetMap');
+    if (shots) {
+      await page.evaluate(async () => {
+        const map = (window as unknown as { __opsMap: import('maplibre-gl').Map }).__opsMap;
+        map.jumpTo({ center: [1.53, 42.51], zoom: 12.5 });
+        await new Promise<void>((resolve) => map.once('idle', () => resolve()));
+      });
+      await page.screenshot({ path: 'docs/screenshots/ops-centre-zh.png' });
+    }
 
     // live: readings keep arriving and the newest reading's time moves on
     const first = (await mapFigures(page))!;
@@ -109,7 +117,7 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
     await expect.poll(() => page.getByTestId('sensor-details').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid="sensor-chart"] canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('sensor-live-value').count(), { timeout: 10_000 }).toBe(1);
-    if (shots) await page.screenshot({ path: 'docs/screenshots/ops-centre-zh.png' });
+    if (shots) await page.screenshot({ path: 'docs/screenshots/ops-centre-details-zh.png' });
 
     // English
     await page.getByTestId('lang-switch').getByText('English').click();
