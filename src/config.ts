@@ -155,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const jwtSecret = raw('jwtSecret');
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push(`${name('jwtSecret')}: must be at least 32 characters`);
 
+  const demo = bool('demo', false);
   const config: Config = {
     host: raw('host') ?? '127.0.0.1',
     port: int('port', 8080, 0, 65535),
@@ -172,7 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     photoMaxBytes: int('photoMaxBytes', 8 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     dispatchMinConfidence: num('dispatchMinConfidence', 0.8, 0, 1),
     autoCloseDays: int('autoCloseDays', 7, 1, 365),
-    demo: bool('demo', false),
+    demo,
     simRate: num('simRate', 1, 0, 100),
     logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     osmFile: path.resolve(raw('osmFile') ?? DEFAULT_OSM_FILE),
@@ -181,7 +182,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Scores live in [0, 1]; under 0.5 a detector alarm would fire on ordinary noise.
     detectorAlarmLevel: num('detectorAlarmLevel', 0.998, 0.5, 1),
     detectorAlarmHold: int('detectorAlarmHold', 15, 1, 100_000),
-    forecastCadenceS: int('forecastCadenceS', 60, 1, 86_400),
+    // The demo city runs incidents 30× faster than the clock, so its forecasts must be remade more often to warn in time.
+    forecastCadenceS: int('forecastCadenceS', demo ? 5 : 60, 1, 86_400),
   };
   if (config.mqttTopic.length === 0 || /[+#]./.test(config.mqttTopic.replace(/\/#$/, ''))) {
     // MQTT wildcards must fill a whole topic level

@@ -6,6 +6,9 @@ describe('risk settings', () => {
   it('defaults to the tuned values and reads the environment; flags win', () => {
     const d = loadConfig({});
     expect(d).toMatchObject({ alarmFloodLimit: 5, alarmFloodWindowS: 600, detectorAlarmLevel: 0.998, detectorAlarmHold: 15, forecastCadenceS: 60 });
+    // The demo city plays incidents 30× faster, so its forecasts are remade every 5 s unless told otherwise.
+    expect(loadConfig({ CITYOPS_DEMO: '1' }).forecastCadenceS).toBe(5);
+    expect(loadConfig({ CITYOPS_DEMO: '1', CITYOPS_FORECAST_CADENCE: '20' }).forecastCadenceS).toBe(20);
     const c = loadConfig(
       { CITYOPS_ALARM_FLOOD_LIMIT: '8', CITYOPS_ALARM_FLOOD_WINDOW: '300', CITYOPS_DETECTOR_ALARM_LEVEL: '0.99', CITYOPS_DETECTOR_ALARM_HOLD: '5', CITYOPS_FORECAST_CADENCE: '120' },
       { forecastCadenceS: '30' },
