@@ -3,7 +3,9 @@
  * a citizen's report is dispatched by the dispatcher in the workbench,
  * accepted and answered with a photo by the department's handler, rated by
  * the citizen, and closed by the dispatcher (after a stale-version 409 and a
- * reload); then a grid worker on a phone-sized screen reports a patrol
+ * reload). On the way the dispatcher corrects only the category, the open
+ * event and the queues refresh by themselves from the live event stream, and
+ * an alarm is acknowledged and cleared with notes. Then a grid worker on a phone-sized screen reports a patrol
  * finding with a photo and their location and finds it among their tasks.
  * SCREENSHOTS=1 writes docs/screenshots/workbench-zh.png, workbench-en.png, grid-worker-zh.png.
  */
@@ -171,6 +173,21 @@ describe.skipIf(!haveBrowser)('workbench and grid worker view in a real browser'
     await expect.poll(() => stateOf(dispatcher), { timeout: 10_000 }).toBe('dispatched');
     expect(await dispatcher.getByTestId('event-department').textContent()).toContain('城市管理局');
     await dispatcher.getByTestId('timeline-entry').filter({ hasText: '派单' }).first().waitFor();
+    await expect.poll(() => dispatcher.getByTestId('live-indicator').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+
+    // The department is right but the category is not: the dispatcher corrects only the category.
+    await dispatcher.getByTestId('action-recategorise').click();
+    const recat = dispatcher.getByTestId('recategorise-dialog');
+    await recat.waitFor();
+    await recat.getByTestId('recategorise-category').click();
+    await dispatcher.keyboard.type('STREETLIGHT');
+    await dispatcher.locator('.ant-select-item-option').filter({ hasText: '(STREETLIGHT)' }).click();
+    await recat.getByTestId('recategorise-reason').fill('是路灯灯杆底座的井盖');
+    await recat.getByTestId('recategorise-submit').click();
+    await recat.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => dispatcher.getByTestId('event-category').textContent(), { timeout: 10_000 }).toContain('路灯故障');
+    expect(await dispatcher.getByTestId('event-department').textContent()).toContain('城市管理局');
+    await dispatcher.locator('[data-testid="timeline-entry"][data-action="recategorise"]').waitFor();
 
     // The handler of 城管 accepts it from the department inbox and reports the result with a photo.
     const hCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
@@ -189,17 +206,18 @@ describe.skipIf(!haveBrowser)('workbench and grid worker view in a real browser'
     await expect.poll(() => stateOf(handler), { timeout: 10_000 }).toBe('result_reported');
     await handler.locator('[data-testid="event-photo"][data-stage="result"] img').waitFor({ timeout: 10_000 });
 
-    // The dispatcher refreshes and sees the result…
-    await dispatcher.getByTestId('detail-reload').click();
+    // The dispatcher's open event follows by itself (live stream, no reload)…
     await expect.poll(() => stateOf(dispatcher), { timeout: 10_000 }).toBe('result_reported');
 
-    // …and meanwhile the citizen rates it (API).
+    // …and opens the close dialog while the citizen rates it (API).
+    await dispatcher.getByTestId('action-close').click();
+    await dispatcher.getByTestId('action-dialog').waitFor();
     const seen = await call<EventJson>('GET', `/api/v1/events/${reported.id}`, citizen);
     expect(seen.state).toBe('result_reported');
     await call('POST', `/api/v1/events/${reported.id}/actions`, citizen, { action: 'rate', expectedVersion: seen.version, rating: 5, comment: '很快' });
 
-    // The dispatcher's view is now stale: closing answers 409, shown with a reload; after it the close goes through.
-    await act(dispatcher, 'close');
+    // The dialog keeps the version it was opened on: closing answers 409, shown with a reload; after it the close goes through.
+    await dispatcher.getByTestId('action-dialog').getByTestId('action-submit').click();
     const err = dispatcher.getByTestId('action-error');
     await err.waitFor();
     expect(await err.textContent()).toMatch(/version|changed|版本/i);
@@ -217,8 +235,33 @@ describe.skipIf(!haveBrowser)('workbench and grid worker view in a real browser'
     await dispatcher.getByText('Event workbench').waitFor();
     expect(await dispatcher.getByTestId('event-detail').getByTestId('event-state').textContent()).toBe('Closed');
     if (shots) await dispatcher.screenshot({ path: path.join(SHOT_DIR, 'workbench-en.png') });
+
+    // A new report shows up in the dispatch queue without a refresh (live stream).
+    await dispatcher.getByTestId('tab-dispatch').click();
+    await dispatcher.getByTestId('event-row').first().waitFor(); // the queue has loaded: what comes next arrives live
+    const fresh = await call<EventJson>('POST', '/api/v1/events', citizen, { text: '小区门口路灯不亮', category: 'STREETLIGHT', channel: 'app', location: { type: 'Point', coordinates: gridPoint } });
+    await dispatcher.locator(`[data-testid="event-row"][data-code="${fresh.trackingCode}"]`).waitFor({ timeout: 10_000 });
+
+    // An alarm is acknowledged, then cleared, each with a note.
+    const risk = city.services.risk.alarms;
+    risk.sink.signal({
+      kind: 'raise', source: 'rule', ruleId: 'rule-e2e', ruleVersion: 1, sourceId: 's-e2e-water', severity: 'major', at: Date.now(), value: 2.9,
+      messageZh: '水位偏高（测试）', messageEn: 'Water level high (test)', location: null, orgPath: null, sensorClass: 'water_level', openEvent: null, department: 'SWJ',
+    });
+    await risk.flush();
+    const dToken = await tokenOf('dispatcher', 'demo-dispatcher-2026');
+    const alarm = (await call<{ items: Array<{ id: string }> }>('GET', '/api/v1/alarms?sensorId=s-e2e-water', dToken)).items[0]!;
     await dispatcher.getByTestId('tab-alarms').click();
-    await dispatcher.locator('[data-testid="alarms-panel"], [data-testid="alarms-unavailable"]').first().waitFor();
+    for (const [what, note, state] of [['ack', 'Crew on the way', 'active_ack'], ['clear', 'Pump restarted, level normal', 'cleared']] as const) {
+      await dispatcher.getByTestId(`alarm-${what}-${alarm.id}`).click();
+      const dialog = dispatcher.getByTestId('alarm-dialog');
+      await dialog.getByTestId('alarm-note').fill(note);
+      await dialog.getByTestId('alarm-confirm').click();
+      await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+      const now = await call<{ state: string; notes: Array<{ text: string }> }>('GET', `/api/v1/alarms/${alarm.id}`, dToken);
+      expect(now.state).toBe(state);
+      expect(now.notes.map((n) => n.text).join(' | ')).toContain(note);
+    }
 
     const final = await call<EventJson & { rating: number }>('GET', `/api/v1/events/${reported.id}`, citizen);
     expect(final.state).toBe('closed');

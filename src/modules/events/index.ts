@@ -20,6 +20,9 @@ import type { Taxonomy } from './timelimits.logic.js';
 import { registerTaxonomyRoutes } from './taxonomy.routes.js';
 import { registerFollowRoutes } from './duplicates/follow.routes.js';
 import type { Classifier } from './types.js';
+import { withEventLive } from './live.js';
+import { createRecategorise } from './recategorise.js';
+import { registerRecategoriseRoutes } from './recategorise.routes.js';
 
 export * from './types.js';
 export type { EventService } from './service.js';
@@ -66,6 +69,7 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
       registerTaxonomyRoutes(app, taxonomy);
       registerDuplicateRoutes(app, duplicates);
       registerFollowRoutes(app, duplicates);
+      registerRecategoriseRoutes(app, createRecategorise({ store, bus: k.bus, clock: k.clock, audit: k.audit, taxonomy, overrides: k.options?.overrides, time: k.options?.time, corrected: hooks.corrected, log: k.log }));
       routing.registerRoutes(app);
       await registerPhotoRoutes(app, photos, k.config.photoMaxBytes);
       registerStatsRoutes(app, createStats(k.database, k.org, k.clock));
@@ -89,5 +93,5 @@ export function createEventsModule(k: EventsModuleDeps): { module: CityModule; e
       await routing.stop();
     },
   };
-  return { module: withWebhooks(module, k), events, routing };
+  return { module: withEventLive(withWebhooks(module, k), k), events, routing };
 }

@@ -13,6 +13,8 @@ export const EVENT_ACTIONS = [
   'rate', 'close', 'reopen', 'suspend', 'resume', 'escalate', 'merge',
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
+/** What a timeline entry records: a lifecycle action, the intake, or a category correction (recategorise.ts; no state change). */
+export type TimelineAction = EventAction | 'receive' | 'recategorise';
 
 /** A co-handling department (协办) and its own task. */
 export interface Cohandler {
@@ -82,7 +84,7 @@ export interface TimelineEntry {
   id: string;
   eventId: string;
   at: number;
-  action: EventAction | 'receive';
+  action: TimelineAction;
   fromState: EventState | null;
   toState: EventState;
   actorId: string;
@@ -108,7 +110,7 @@ export interface Classifier {
 export interface EventChangedPayload {
   eventId: string;
   trackingCode: string;
-  action: EventAction | 'receive';
+  action: TimelineAction;
   fromState: EventState | null;
   state: EventState;
   category: string;
@@ -137,5 +139,7 @@ declare module '../../platform/bus/types.js' {
     EventEscalated: EventChangedPayload;
     /** A duplicate report was merged into an earlier event and closed (duplicates/). */
     EventMerged: EventChangedPayload;
+    /** A dispatcher corrected only the category (recategorise.ts). */
+    EventRecategorised: EventChangedPayload;
   }
 }

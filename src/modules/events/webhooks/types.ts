@@ -10,6 +10,7 @@ const CHANGE_TYPES: Record<EventChangeType, true> = {
   EventReceived: true, EventDispatched: true, EventAccepted: true, EventReturned: true, EventTransferred: true,
   EventCohandlerAdded: true, EventCotaskCompleted: true, EventResultReported: true, EventVerified: true,
   EventRated: true, EventClosed: true, EventReopened: true, EventSuspended: true, EventResumed: true, EventEscalated: true, EventMerged: true,
+  EventRecategorised: true,
 };
 export const WEBHOOK_EVENT_TYPES = Object.keys(CHANGE_TYPES) as EventChangeType[];
 

@@ -38,6 +38,8 @@ export function ActionDialog({ event, action, departments, mayCorrect, onDone, o
   const [files, setFiles] = useState<File[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
+  // The version read when the dialog opened: a live reload meanwhile must not hide someone else's change.
+  const [readVersion] = useState(event.version);
   const correctable = mayCorrect && (action === 'dispatch' || action === 'transfer');
   const deptOptions = departments
     .filter((d) => action === 'dispatch' || (d.code !== event.leadDepartment && !(action === 'add_cohandler' && event.cohandlers.some((c) => c.department === d.code))))
@@ -52,7 +54,7 @@ export function ActionDialog({ event, action, departments, mayCorrect, onDone, o
       const category = correctable && v.category && v.category !== event.category ? v.category : undefined;
       const updated = await api<EventDetailWire>(`/api/v1/events/${encodeURIComponent(event.id)}/actions`, {
         method: 'POST',
-        body: { action, expectedVersion: event.version, reason: v.reason || undefined, note: v.note || undefined, department: v.department || undefined, category },
+        body: { action, expectedVersion: readVersion, reason: v.reason || undefined, note: v.note || undefined, department: v.department || undefined, category },
       });
       onDone(updated);
     } catch (err) {

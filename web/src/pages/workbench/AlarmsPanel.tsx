@@ -1,9 +1,10 @@
 /**
- * Alarms (risk module) with acknowledge and clear. Handlers act on their own
- * department's alarms only, leaders read; a server without the alarm API yet
- * (404) gets a calm notice instead of an error.
+ * Alarms (risk module) with acknowledge and clear, each with an optional note
+ * (kept with the alarm). Handlers act on their own department's alarms only,
+ * leaders read; a server without the alarm API yet (404) gets a calm notice
+ * instead of an error.
  */
-import { Alert, Button, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api/client.js';
@@ -26,18 +27,26 @@ export function AlarmsPanel({ refresh }: { refresh: number }) {
   const { reload } = list;
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [asking, setAsking] = useState<{ alarm: AlarmWire; what: 'ack' | 'clear' } | null>(null);
+  const [note, setNote] = useState('');
   useEffect(() => {
     if (refresh) reload();
   }, [refresh, reload]);
 
   const mayAct = (a: AlarmWire) => hasRole(user, 'admin', 'dispatcher') || (hasRole(user, 'handler') && !!user?.department && a.department === user.department);
-  const act = async (a: AlarmWire, what: 'ack' | 'clear') => {
+  const ask = (a: AlarmWire, what: 'ack' | 'clear') => {
+    setNote('');
+    setAsking({ alarm: a, what });
+  };
+  const act = async (a: AlarmWire, what: 'ack' | 'clear', text: string) => {
     setBusy(`${a.id}:${what}`);
     setActionError(null);
     try {
-      await api(`/api/v1/alarms/${encodeURIComponent(a.id)}/${what}`, { method: 'POST', body: { version: a.version } });
+      await api(`/api/v1/alarms/${encodeURIComponent(a.id)}/${what}`, { method: 'POST', body: { version: a.version, note: text.trim() || undefined } });
+      setAsking(null);
     } catch (err) {
-      if (err instanceof ApiError) setActionError(err);
+      setAsking(null);
+      setActionError(err instanceof ApiError ? err : new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err)));
     } finally {
       setBusy(null);
       reload();
@@ -56,8 +65,8 @@ export function AlarmsPanel({ refresh }: { refresh: number }) {
       title: t('workbench.actions'), key: 'act',
       render: (_, a) => mayAct(a) && (
         <Space>
-          {(a.state === 'active_unack' || a.state === 'cleared_unack') && <Button size="small" loading={busy === `${a.id}:ack`} onClick={() => act(a, 'ack')}>{t('workbench.alarms.ack')}</Button>}
-          {(a.state === 'active_unack' || a.state === 'active_ack') && <Button size="small" danger loading={busy === `${a.id}:clear`} onClick={() => act(a, 'clear')}>{t('workbench.alarms.clear')}</Button>}
+          {(a.state === 'active_unack' || a.state === 'cleared_unack') && <Button size="small" loading={busy === `${a.id}:ack`} onClick={() => ask(a, 'ack')} data-testid={`alarm-ack-${a.id}`}>{t('workbench.alarms.ack')}</Button>}
+          {(a.state === 'active_unack' || a.state === 'active_ack') && <Button size="small" danger loading={busy === `${a.id}:clear`} onClick={() => ask(a, 'clear')} data-testid={`alarm-clear-${a.id}`}>{t('workbench.alarms.clear')}</Button>}
         </Space>
       ),
     },
@@ -73,6 +82,28 @@ export function AlarmsPanel({ refresh }: { refresh: number }) {
       </Space>
       {list.error && <Alert type="error" showIcon title={t('common.error', { message: list.error.message })} />}
       {actionError && <Alert type="warning" showIcon role="alert" title={actionError.message} closable={{ onClose: () => setActionError(null) }} />}
+      {asking && (
+        <Modal
+          open
+          title={t(asking.what === 'ack' ? 'workbench.alarms.ackTitle' : 'workbench.alarms.clearTitle', { message: pick(asking.alarm.messageZh, asking.alarm.messageEn) })}
+          footer={null}
+          onCancel={() => setAsking(null)}
+          destroyOnHidden
+        >
+          <div data-testid="alarm-dialog">
+            <label className="wb-field">
+              <span>{t('workbench.alarms.note')}</span>
+              <Input.TextArea rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('workbench.alarms.notePlaceholder')} data-testid="alarm-note" />
+            </label>
+            <Space>
+              <Button type="primary" danger={asking.what === 'clear'} loading={busy !== null} onClick={() => act(asking.alarm, asking.what, note)} data-testid="alarm-confirm">
+                {t(asking.what === 'ack' ? 'workbench.alarms.ack' : 'workbench.alarms.clear')}
+              </Button>
+              <Button onClick={() => setAsking(null)}>{t('common.cancel')}</Button>
+            </Space>
+          </div>
+        </Modal>
+      )}
       <Table<AlarmWire> size="small" rowKey="id" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} scroll={{ x: 640 }} locale={{ emptyText: t('workbench.alarms.empty') }} />
     </Space>
   );

@@ -14,16 +14,22 @@ import type { EventDetailWire } from './types.js';
 interface Props {
   id: string;
   compact?: boolean;
+  /** Bumped when the live stream says this event changed: reload it. */
+  refresh?: number;
   /** Called after an action so lists can refresh. */
   onChanged?(e: EventDetailWire): void;
   onClose?(): void;
 }
 
-export function EventDetail({ id, compact = false, onChanged, onClose }: Props) {
+export function EventDetail({ id, compact = false, refresh = 0, onChanged, onClose }: Props) {
   const { t } = useI18n();
   const loaded = useEventDetail(id);
   const [event, setEvent] = useState<EventDetailWire | null>(null);
   useEffect(() => setEvent(loaded.data), [loaded.data]);
+  const { reload } = loaded;
+  useEffect(() => {
+    if (refresh) reload();
+  }, [refresh, reload]);
   const photos = usePhotos(event?.id ?? null, event?.version);
   const departments = useDepartments();
   const actor = useActor();

@@ -49,7 +49,7 @@ export interface EventWire {
 export interface TimelineWire {
   id?: string;
   at: string;
-  action: EventAction | 'receive';
+  action: EventAction | 'receive' | 'recategorise';
   fromState: EventState | null;
   toState: EventState;
   note: string | null;
