@@ -41,7 +41,7 @@ export interface CorpusSources {
   /** Second round, training only: more/CODE.txt. */
   trainOnly: LabelledReport[];
   /**
-   * Held out only: more/heldout.txt (second round), more/heldout2.txt (third round), … under "## CODE" headings,
+   * Held out only: more/heldout.txt (second round), more/heldout2.txt (third round), more/heldout3.txt (fourth round), … under "## CODE" headings,
    * each written apart from the training batches. All of them, in file order.
    */
   heldoutOnly: LabelledReport[];
