@@ -124,8 +124,8 @@ describe.skipIf(!haveBrowser)('roles across the web app in a real browser', () =
     await city?.destroy();
   });
 
-  // The tests run side by side (each in its own browser context): most of each test is waiting for the server.
-  it.concurrent.for(ROLES)('$role signs in, lands on $home, is offered exactly its screens, gets 403 on $forbidden, and no page asks for what the server refuses', { timeout: 40_000 }, async ({ role, username, home, offered, forbidden }, { expect }) => {
+  // One role after another: eight browsers side by side starve a 2-core machine and time out.
+  it.for(ROLES)('$role signs in, lands on $home, is offered exactly its screens, gets 403 on $forbidden, and no page asks for what the server refuses', { timeout: 90_000 }, async ({ role, username, home, offered, forbidden }, { expect }) => {
     const { ctx, w, page } = await newContext();
     try {
       await page.goto(`${base}/login`);
@@ -163,7 +163,7 @@ describe.skipIf(!haveBrowser)('roles across the web app in a real browser', () =
     }
   });
 
-  it.concurrent('signing out returns to the login page and the session is gone', async ({ expect }) => {
+  it('signing out returns to the login page and the session is gone', async ({ expect }) => {
     const { ctx, w, page } = await newContext();
     await page.goto(`${base}/login`);
     await signIn(page, 'citizen', demoPassword('citizen'));
@@ -180,7 +180,7 @@ describe.skipIf(!haveBrowser)('roles across the web app in a real browser', () =
     await ctx.close();
   });
 
-  it.concurrent('a wrong password shows the server\'s message; the language switch works; the login page passes axe in zh-CN, en-US and elderly mode', async ({ expect }) => {
+  it('a wrong password shows the server\'s message; the language switch works; the login page passes axe in zh-CN, en-US and elderly mode', async ({ expect }) => {
     const { ctx, w, page } = await newContext();
     await page.goto(`${base}/login`);
     await page.getByTestId('login-username').waitFor();
