@@ -8,23 +8,17 @@
  * chart or ops code until the pin map is opened). Drives Debian's Chromium.
  * SCREENSHOTS=1 also writes docs/screenshots/citizen-*.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { DEFAULT_OSM_FILE } from '../../src/config.js';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserAvailable } from '../../src/platform/testing/services.js';
 import { demoPassword } from '../../src/sim/users.logic.js';
-import { startTestCity, type TestCity } from '../helpers/city.js';
+import type { TestCity } from '../helpers/city.js';
+import { startBrowserCity, launchChromium, axeViolations } from '../helpers/browser.js';
 import { principalsFor, TEST_PASSWORD, type TestPrincipal } from '../helpers/auth.js';
 
 const haveBrowser = await browserAvailable();
 const shots = process.env.SCREENSHOTS === '1';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const DIST_INDEX = path.join(ROOT, 'web/dist/index.html');
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 /** Chunks the citizen portal must not download (the map library only once the pin map is opened). */
 const FOREIGN = /\/assets\/(OpsCentre|Workbench|GridWorker|echarts)-/;
 const MAP = /\/assets\/maplibre-/;
@@ -52,18 +46,7 @@ function gradientPng(w = 48, h = 32): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** axe-core on the whole page; returns the serious and critical violations (empty when the page is fine). */
-async function axe(page: Page, extraRules: string[] = []): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (extra) => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[]; failureSummary?: string }> }> }> } };
-    const rules = Object.fromEntries(extra.map((r) => [r, { enabled: true }]));
-    const res = await w.axe.run(document, { rules });
-    return res.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n')[1]?.trim() ?? ''}`).join(' | ')}`);
-  }, extraRules);
-}
+const axe = axeViolations;
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 const codeIn = (text: string | null) => /([A-Z0-9]{6,})\s*$/.exec(text?.trim() ?? '')?.[1] ?? '';
@@ -105,13 +88,9 @@ describe.skipIf(!haveBrowser)('citizen portal in a real browser', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(DIST_INDEX)) throw new Error(`The web app is not built (${DIST_INDEX} is missing): run \`npm run build:web\` before the browser tests`);
-    city = await startTestCity({ clock: systemClock, config: { demo: true, osmFile: DEFAULT_OSM_FILE, simRate: 1 } });
-    await city.start();
-    await city.services.sim.buildDemoCity();
-    base = await city.listen();
+    ({ city, base } = await startBrowserCity({ simRate: 1 }));
     who = await principalsFor(city);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterEach(() => {

@@ -5,11 +5,12 @@
  * SCREENSHOTS=1 also writes the README's screenshots to docs/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
+import { type Browser } from 'playwright-core';
+import { browserAvailable } from '../../src/platform/testing/services.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { DEFAULT_OSM_FILE } from '../../src/config.js';
 import { startTestCity, type TestCity } from '../helpers/city.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const haveBrowser = await browserAvailable();
 const shots = process.env.SCREENSHOTS === '1';
@@ -25,7 +26,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', () => {
     await city.services.sim.buildDemoCity();
     base = await city.listen();
     city.services.sim.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -6,19 +6,15 @@
  * language changes the panel. Drives Debian's Chromium with playwright-core.
  * SCREENSHOTS=1 also writes docs/screenshots/ops-centre-zh.png, -details-zh.png and -en.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FeatureCollection, Point } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { DEFAULT_OSM_FILE } from '../../src/config.js';
-import { startTestCity, type TestCity } from '../helpers/city.js';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable } from '../../src/platform/testing/services.js';
+import type { TestCity } from '../helpers/city.js';
+import { startBrowserCity, launchChromium } from '../helpers/browser.js';
 
 const haveBrowser = await browserAvailable();
 const shots = process.env.SCREENSHOTS === '1';
-const DIST_INDEX = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist/index.html');
 
 /** Counts of what the map has drawn, read from the MapLibre instance the screen exposes for tests. */
 function mapFigures(page: Page) {
@@ -43,13 +39,8 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(DIST_INDEX)) throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser tests');
-    city = await startTestCity({ clock: systemClock, config: { demo: true, osmFile: DEFAULT_OSM_FILE, simRate: 1 } });
-    await city.start();
-    await city.services.sim.buildDemoCity();
-    base = await city.listen();
-    city.services.sim.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    ({ city, base } = await startBrowserCity({ simRate: 1, stream: true }));
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

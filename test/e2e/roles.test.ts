@@ -8,21 +8,15 @@
  * axe-core on the login page in zh-CN, en-US and the elderly mode.
  * Drives Debian's Chromium with playwright-core.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { DEFAULT_OSM_FILE } from '../../src/config.js';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserAvailable } from '../../src/platform/testing/services.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { demoPassword } from '../../src/sim/users.logic.js';
-import { startTestCity, type TestCity } from '../helpers/city.js';
+import type { TestCity } from '../helpers/city.js';
+import { startBrowserCity, launchChromium, axeViolations } from '../helpers/browser.js';
 
 const haveBrowser = await browserAvailable();
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const DIST_INDEX = path.join(ROOT, 'web/dist/index.html');
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 type ScreenPath = '/ops' | '/workbench' | '/grid' | '/citizen';
 /** What each screen shows once it has rendered. */
@@ -41,18 +35,7 @@ const ROLES: Array<{ role: Role; username: string; home: ScreenPath; offered: Sc
   { role: 'citizen', username: 'citizen', home: '/citizen', offered: ['/citizen'], forbidden: '/ops' },
 ];
 
-/** axe-core on the whole page; returns the serious and critical violations (empty when the page is fine). */
-async function axe(page: Page, extraRules: string[] = []): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (extra) => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[]; failureSummary?: string }> }> }> } };
-    const rules = Object.fromEntries(extra.map((r) => [r, { enabled: true }]));
-    const res = await w.axe.run(document, { rules });
-    return res.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n')[1]?.trim() ?? ''}`).join(' | ')}`);
-  }, extraRules);
-}
+const axe = axeViolations;
 
 /** What a page did wrong: server answers of 403/500, script errors, console errors other than the failed loads already counted. */
 interface Watch { refused: string[]; errors: string[]; inFlight: Set<string>; missingAssets: string[] }
@@ -107,12 +90,8 @@ describe.skipIf(!haveBrowser)('roles across the web app in a real browser', () =
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(DIST_INDEX)) throw new Error(`The web app is not built (${DIST_INDEX} is missing): run \`npm run build:web\` before the browser tests`);
-    city = await startTestCity({ clock: systemClock, config: { demo: true, osmFile: DEFAULT_OSM_FILE, simRate: 1 } });
-    await city.start();
-    await city.services.sim.buildDemoCity();
-    base = await city.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    ({ city, base } = await startBrowserCity({ simRate: 1 }));
+    browser = await launchChromium();
   }, 120_000);
 
   afterEach(() => {

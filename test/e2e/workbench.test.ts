@@ -13,15 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { browserAvailable, CHROMIUM_PATH } from '../../src/platform/testing/services.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { DEFAULT_OSM_FILE } from '../../src/config.js';
-import { startTestCity, type TestCity } from '../helpers/city.js';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserAvailable } from '../../src/platform/testing/services.js';
+import type { TestCity } from '../helpers/city.js';
+import { startBrowserCity, launchChromium } from '../helpers/browser.js';
 
 const haveBrowser = await browserAvailable();
 const shots = process.env.SCREENSHOTS === '1';
-const DIST = path.resolve('web/dist/index.html');
 const SHOT_DIR = path.resolve('docs/screenshots');
 
 /** A real (viewable) PNG: a w×h picture of diagonal stripes, built with zlib. */
@@ -118,11 +116,7 @@ describe.skipIf(!haveBrowser)('workbench and grid worker view in a real browser'
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(DIST)) throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser tests');
-    city = await startTestCity({ clock: systemClock, config: { demo: true, osmFile: DEFAULT_OSM_FILE, simRate: 0 } });
-    await city.start();
-    await city.services.sim.buildDemoCity();
-    base = await city.listen();
+    ({ city, base } = await startBrowserCity({ simRate: 0 }));
     // A point inside the grid worker's grid (checked with the server's own locate).
     const gw = await tokenOf('gridworker', 'demo-grid-worker-2026');
     const me = await call<{ orgUnitId: string }>('GET', '/api/v1/auth/me', gw);
@@ -131,7 +125,7 @@ describe.skipIf(!haveBrowser)('workbench and grid worker view in a real browser'
     gridPoint = [ring.reduce((s, p) => s + p[0]!, 0) / ring.length, ring.reduce((s, p) => s + p[1]!, 0) / ring.length];
     const located = await call<{ unit: { id: string } | null }>('GET', `/api/v1/org/locate?lon=${gridPoint[0]}&lat=${gridPoint[1]}`, gw);
     expect(located.unit?.id).toBe(me.orgUnitId);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     if (shots) fs.mkdirSync(SHOT_DIR, { recursive: true });
   }, 120_000);
 
