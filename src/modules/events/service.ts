@@ -19,7 +19,7 @@ import { MAX_ESCALATION, apply, type ActionInput, type LifecycleActor } from './
 import type { EventStore, IntakeOutcome, IntakeRecord, OutboxMessage } from './store.js';
 import { categoryOf, limitMs, timeView, type LimitOverrides, type Taxonomy, type TimeLimitOptions, type TimeView } from './timelimits.logic.js';
 import { validateIntake, type IntakeInput } from './intake.logic.js';
-import type { CityEvent, Classifier, EventAction, EventChannel, EventState, ReporterContact, TimelineEntry } from './types.js';
+import type { CityEvent, Classifier, EventAction, EventChannel, EventState, ReporterContact, TimelineAction, TimelineEntry } from './types.js';
 import { canSee, listScope, type ListScope, type Viewer } from './visibility.logic.js';
 import { GroupCommit } from './writer.js';
 
@@ -84,11 +84,11 @@ export interface ActionBody extends ActionInput {
   category?: string;
 }
 
-const BUS_TYPE: Record<EventAction | 'receive', EventType> = {
+const BUS_TYPE: Record<TimelineAction, EventType> = {
   receive: 'EventReceived', dispatch: 'EventDispatched', accept: 'EventAccepted', return: 'EventReturned', transfer: 'EventTransferred',
   add_cohandler: 'EventCohandlerAdded', complete_cotask: 'EventCotaskCompleted', report_result: 'EventResultReported',
   verify: 'EventVerified', rate: 'EventRated', close: 'EventClosed', reopen: 'EventReopened', suspend: 'EventSuspended',
-  resume: 'EventResumed', escalate: 'EventEscalated', merge: 'EventMerged',
+  resume: 'EventResumed', escalate: 'EventEscalated', merge: 'EventMerged', recategorise: 'EventRecategorised',
 };
 
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';

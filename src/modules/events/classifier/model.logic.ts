@@ -162,18 +162,34 @@ export interface PreparedModel {
   weights: Float64Array;
   bias: Float64Array;
   urgentWeights: Float64Array;
+  /** Per feature, its mean weight over the classes (explanations centre on it; computed once, not per report). */
+  meanWeights: Float64Array;
 }
 
 export function prepareModel(model: ClassifierModel): PreparedModel {
+  const weights = dequantise(model.weights);
   return {
     model,
     index: indexOf(model.vocab),
     concepts: compileConcepts(model.concepts),
     scale: featureScale(model.vocab, model.features),
-    weights: dequantise(model.weights),
+    weights,
     bias: Float64Array.from(model.bias),
     urgentWeights: dequantise(model.urgency.weights),
+    meanWeights: meanWeights(weights, model.categories.length),
   };
+}
+
+/** Mean of each feature's row of class weights, summed in class order (the same arithmetic explain() did per report). */
+function meanWeights(weights: Float64Array, k: number): Float64Array {
+  const rows = k ? Math.floor(weights.length / k) : 0;
+  const out = new Float64Array(rows);
+  for (let j = 0; j < rows; j++) {
+    let mean = 0;
+    for (let q = 0; q < k; q++) mean += weights[j * k + q] ?? 0;
+    out[j] = mean / k;
+  }
+  return out;
 }
 
 /** Classifies one report text. Empty or featureless text still answers (the biases decide, with low confidence). */
@@ -213,9 +229,7 @@ function explain(pm: PreparedModel, x: SparseVector, c: number): string[] {
   const byDisplay = new Map<string, number>();
   for (let n = 0; n < x.idx.length; n++) {
     const j = x.idx[n] ?? 0;
-    let mean = 0;
-    for (let q = 0; q < k; q++) mean += pm.weights[j * k + q] ?? 0;
-    mean /= k;
+    const mean = pm.meanWeights[j] ?? 0;
     const contribution = (x.val[n] ?? 0) * ((pm.weights[j * k + c] ?? 0) - mean);
     if (contribution <= 0) continue;
     const shown = displayToken(pm.model.vocab[j] ?? '');
