@@ -111,8 +111,13 @@ describe('risk scenarios in the demo city', () => {
     const alarms = matching(inc, e);
     expect(alarms.every((a) => a.state === 'active_unack' && a.source === 'rule')).toBe(true);
     if (e.category) {
-      const withEvent = alarms.filter((a) => a.eventId !== null);
-      expect(withEvent.length, `${e.kind}: no city event opened for ${alarms.map((a) => a.id).join(', ')}`).toBeGreaterThan(0);
+      // The event is opened over the bus (request → events module → opened → alarm), after the alarm: let that chain finish.
+      const withEvents = async () => {
+        await settle();
+        return matching(inc, e).filter((a) => a.eventId !== null).length;
+      };
+      await expect.poll(withEvents, { timeout: 15_000, interval: 50, message: `${e.kind}: no city event opened for ${alarms.map((a) => a.id).join(', ')}` }).toBeGreaterThan(0);
+      const withEvent = matching(inc, e).filter((a) => a.eventId !== null);
       const ev = (await city.services.events.get(withEvent[0]!.eventId!, admin)).event;
       expect(ev).toMatchObject({ channel: 'alarm', urgent: true, category: e.category });
       // one event per alarm, even though the alarm kept repeating
@@ -123,8 +128,9 @@ describe('risk scenarios in the demo city', () => {
       // the water follows the rain: a water-level alarm (and its WATERLOGGING event) while the storm goes on
       const water = await until(inc, { sensorClass: 'water_level', severity: 'major' }, 120, 2000);
       expect(water, 'rainstorm: no major water-level alarm within 60 simulated minutes').not.toBeNull();
-      const flooded = matching(inc, { sensorClass: 'water_level', severity: 'major' }).filter((a) => a.eventId !== null);
-      expect(flooded.length).toBeGreaterThan(0);
+      const floodedNow = () => matching(inc, { sensorClass: 'water_level', severity: 'major' }).filter((a) => a.eventId !== null);
+      await expect.poll(async () => (await settle(), floodedNow().length), { timeout: 15_000, interval: 50 }).toBeGreaterThan(0);
+      const flooded = floodedNow();
       expect((await city.services.events.get(flooded[0]!.eventId!, admin)).event.category).toBe('WATERLOGGING');
     }
     expect((await api('DELETE', `/api/v1/sim/incidents/${inc.id}`)).statusCode).toBe(200);
