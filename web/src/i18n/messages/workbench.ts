@@ -109,6 +109,9 @@ export const zh = {
   'workbench.alarms.notePlaceholder': '例如：已通知现场人员核实',
   'workbench.alarms.ackTitle': '确认告警：{message}',
   'workbench.alarms.clearTitle': '解除告警：{message}',
+  'workbench.alarms.incident': '告警风暴：{area} 自 {time} 起 {n} 条告警已合并为一个事件',
+  'workbench.alarms.showMembers': '查看这些告警',
+  'workbench.alarms.allAlarms': '返回全部告警',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -221,4 +224,7 @@ export const en: Record<keyof typeof zh, string> = {
   'workbench.alarms.notePlaceholder': 'e.g. asked the crew on site to check',
   'workbench.alarms.ackTitle': 'Acknowledge alarm: {message}',
   'workbench.alarms.clearTitle': 'Clear alarm: {message}',
+  'workbench.alarms.incident': 'Alarm storm: {n} alarms in {area} since {time}, collapsed into one incident',
+  'workbench.alarms.showMembers': 'Show these alarms',
+  'workbench.alarms.allAlarms': 'Back to all alarms',
 };

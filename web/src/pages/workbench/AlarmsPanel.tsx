@@ -15,6 +15,8 @@ import { useApi } from './hooks.js';
 import { SeverityTag } from './labels.js';
 import type { AlarmWire, Severity } from './types.js';
 
+interface IncidentWire { id: string; orgPath: string; openedAt: string; activeMembers: number; severity: Severity }
+
 const OPEN_STATES = 'active_unack,active_ack,cleared_unack';
 const SEVERITIES: Severity[] = ['critical', 'major', 'minor', 'warning'];
 
@@ -23,7 +25,9 @@ export function AlarmsPanel({ refresh }: { refresh: number }) {
   const { user } = useAuth();
   const [severity, setSeverity] = useState<string | undefined>(undefined);
   const [showCleared, setShowCleared] = useState(false);
-  const list = useApi<{ items: AlarmWire[]; total: number }>('/api/v1/alarms', { state: showCleared ? undefined : OPEN_STATES, severity, limit: 100 });
+  // Flood control collapses an alarm storm in one street into an incident: the list shows the incident, its members on demand.
+  const [incidentId, setIncidentId] = useState<string | undefined>(undefined);
+  const list = useApi<{ items: AlarmWire[]; total: number; incidents?: IncidentWire[] }>('/api/v1/alarms', { state: showCleared ? undefined : OPEN_STATES, severity, incidentId, limit: 100 });
   const { reload } = list;
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -80,6 +84,13 @@ export function AlarmsPanel({ refresh }: { refresh: number }) {
         </label>
         <Button onClick={() => setShowCleared((v) => !v)} aria-pressed={showCleared}>{t(showCleared ? 'workbench.alarms.hideCleared' : 'workbench.alarms.showCleared')}</Button>
       </Space>
+      {incidentId
+        ? <Button onClick={() => setIncidentId(undefined)} data-testid="alarm-incident-back">{t('workbench.alarms.allAlarms')}</Button>
+        : (list.data?.incidents ?? []).map((i) => (
+          <Alert key={i.id} type="error" showIcon data-testid="alarm-incident"
+            title={t('workbench.alarms.incident', { n: i.activeMembers, area: i.orgPath.split('/').filter(Boolean).pop() ?? i.orgPath, time: dateTime(i.openedAt) })}
+            action={<Button size="small" onClick={() => setIncidentId(i.id)}>{t('workbench.alarms.showMembers')}</Button>} />
+        ))}
       {list.error && <Alert type="error" showIcon title={t('common.error', { message: list.error.message })} />}
       {actionError && <Alert type="warning" showIcon role="alert" title={actionError.message} closable={{ onClose: () => setActionError(null) }} />}
       {asking && (
