@@ -76,6 +76,19 @@ describe.skipIf(!haveBrowser)('operations centre in a real browser', () => {
       await page.screenshot({ path: 'docs/screenshots/ops-centre-zh.png' });
     }
 
+    // zoomed out beyond the city view, the sensors gather into clusters
+    const clusters = await page.evaluate(async () => {
+      const map = (window as unknown as { __opsMap: import('maplibre-gl').Map }).__opsMap;
+      const before = { center: map.getCenter(), zoom: map.getZoom() };
+      map.jumpTo({ center: [1.55, 42.53], zoom: 8.5 });
+      await new Promise<void>((resolve) => map.once('idle', () => resolve()));
+      const n = map.queryRenderedFeatures({ layers: ['sensor-clusters'] }).filter((f) => (f.properties as { point_count?: number }).point_count).length;
+      map.jumpTo(before);
+      await new Promise<void>((resolve) => map.once('idle', () => resolve()));
+      return n;
+    });
+    expect(clusters).toBeGreaterThan(0);
+
     // live: readings keep arriving and the newest reading's time moves on
     const first = (await mapFigures(page))!;
     await expect.poll(async () => (await mapFigures(page))!.readings, { timeout: 15_000 }).toBeGreaterThan(first.readings + 100);

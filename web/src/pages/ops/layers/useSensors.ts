@@ -67,7 +67,9 @@ export function useSensors(map: MlMap | null, alarmedSensors: ReadonlyMap<string
       .then((r) => {
         if (!live) return;
         feed.load(r.items);
-        (map.getSource('sensors') as GeoJSONSource | undefined)?.setData(feed.features(Date.now()));
+        const features = feed.features(Date.now());
+        (map.getSource('sensors') as GeoJSONSource | undefined)?.setData(features);
+        (map.getSource('sensor-clusters') as GeoJSONSource | undefined)?.setData(features);
         performance.mark('ops-sensors-data');
         figures();
         markWhenDrawn(map);

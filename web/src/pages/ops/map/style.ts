@@ -5,13 +5,17 @@
  * to top: background, risk fill, minor roads, main roads, boundaries, events, sensors, alarms.
  * Speed (bench:web): the minor streets are a source of their own drawn from
  * zoom MINOR_ROADS_ZOOM, so the whole-city view tiles only the main roads; the
- * 2,000+ sensors are plain circles (no clustering, which re-indexed on every
- * update) whose live state (ok / stale / alarm) is feature-state, so a change
+ * 2,000+ sensors are plain circles (clustering re-indexed on every update, so
+ * clusters are only drawn further out than the city view, from data loaded
+ * once) whose live state (ok / stale / alarm) is feature-state, so a change
  * restyles one sensor instead of re-tiling them all.
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 
 const empty = { type: 'FeatureCollection' as const, features: [] };
+
+/** Below this zoom (further out than the city view the screen opens at) sensors show as clusters. */
+export const CLUSTER_BELOW_ZOOM = 10;
 
 /** Colours of the 12 sensor classes (also used by the legend). */
 export const CLASS_COLOURS: Record<string, string> = {
@@ -52,6 +56,8 @@ export function baseStyle(): StyleSpecification {
       events: { type: 'geojson', data: empty },
       // Feature ids are the sensors' indexes in the feed (stable for the screen's life), the handle for feature-state.
       sensors: { type: 'geojson', data: empty, buffer: 8 },
+      // Zoomed out beyond the city view, sensors gather into clusters: the same points, loaded once and never updated.
+      'sensor-clusters': { type: 'geojson', data: empty, cluster: true, clusterMaxZoom: CLUSTER_BELOW_ZOOM - 1, clusterRadius: 40 },
       alarms: { type: 'geojson', data: empty },
     },
     layers: [
@@ -100,7 +106,17 @@ export function baseStyle(): StyleSpecification {
         },
       },
       {
-        id: 'sensors', type: 'circle', source: 'sensors',
+        id: 'sensor-clusters', type: 'circle', source: 'sensor-clusters', maxzoom: CLUSTER_BELOW_ZOOM,
+        paint: {
+          'circle-radius': ['step', ['coalesce', ['get', 'point_count'], 1], 3, 10, 8, 50, 12, 200, 16],
+          'circle-color': '#1554ad',
+          'circle-opacity': 0.75,
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'sensors', type: 'circle', source: 'sensors', minzoom: CLUSTER_BELOW_ZOOM,
         paint: {
           'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 13, 4, 16, 7],
           'circle-color': classColour,
@@ -125,7 +141,7 @@ export function baseStyle(): StyleSpecification {
 
 /** Map layer ids of each switchable layer group. */
 export const LAYER_GROUPS = {
-  sensors: ['sensors'],
+  sensors: ['sensors', 'sensor-clusters'],
   alarms: ['alarms'],
   events: ['events'],
   risk: ['risk-fill'],
