@@ -11,7 +11,7 @@
  * an alarm's state changes (no periodic repeats: the alarm service counts
  * repeats of real re-raises, and a restart must not look like a repeat).
  */
-import type { SensorClass } from '../../sensing/types.js';
+import type { SensorClass, SensorRef } from '../../sensing/types.js';
 import type { AlarmSignal, CompoundPart, Rule, RuleThreshold, Severity, SignalSource } from '../types.js';
 import { defaultClear, passes, rearmHold, stepDetectorAlarm, stepMissing, stepRate, stepThreshold, type ActiveState, type Change, type DetectorAlarmSettings, type DetectorAlarmState, type HoldState, type ThresholdSettings } from './conditions.logic.js';
 import { FAULT_PROFILES, newFaultState, stepFault, type FaultChange, type FaultKind, type FaultState } from './fault.logic.js';
@@ -19,17 +19,9 @@ import { GridIndex } from './grid.logic.js';
 import { newUsual, observeUsual, usualLevel, type UsualState } from './usual.logic.js';
 import { addToWindow, newWindow, windowRatePerMin, windowRise, windowSum, type WindowState } from './window.logic.js';
 
-/** What the engine needs to know about a sensor (registry record, in memory). */
-export interface SensorMeta {
-  id: string;
+/** What the engine needs to know about a sensor: the sensing directory's in-memory record plus a few registry fields. */
+export interface SensorMeta extends Omit<SensorRef, 'key'> {
   name: string;
-  class: SensorClass;
-  metric: string;
-  min: number;
-  max: number;
-  orgPath: string | null;
-  lon: number;
-  lat: number;
   thresholds: { warn?: number; alarm?: number } | null;
   expectedIntervalS: number;
   /** Owner department, carried on the signals (undefined: not known here; the alarm service looks it up). */
